@@ -1,0 +1,59 @@
+//! The whole pipeline, from a site folder to rendered files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::error::Errors;
+use crate::output::{self, WriteStats};
+use crate::render::{self, Rendering, theme::Theme};
+use crate::site::Site;
+
+/// Options of one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` (a preview host).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a build did.
+pub struct BuildReport {
+    pub site: Site,
+    pub rendering: Rendering,
+    pub output_dir: PathBuf,
+    pub written: WriteStats,
+    pub elapsed: Duration,
+}
+
+/// Loads, resolves and renders the site in memory.
+pub fn render_site(options: &BuildOptions) -> Result<(Site, Rendering), Errors> {
+    let root = &options.root;
+    let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
+    if let Some(url) = &options.base_url {
+        let text = format!("title = \"x\"\nbase_url = {}\n", toml::Value::String(url.clone()));
+        let parsed = Config::parse(Path::new("--base-url"), &text)?;
+        config.base_url = parsed.base_url;
+        config.base_path = parsed.base_path;
+    }
+    let theme = Arc::new(Theme::load(root, &config).map_err(|e| e.relative_to(root))?);
+    let content = content::load(root, &config, LoadOptions { drafts: options.drafts })?;
+    let site = Site::resolve(root, config, content)?;
+    let rendering = render::render(&site, theme).map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
+    Ok((site, rendering))
+}
+
+/// Builds the site and writes it; on any error nothing is written.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
+    let start = Instant::now();
+    let config = Config::load(&options.root).map_err(|e| e.relative_to(&options.root))?;
+    let output_dir = output::output_dir(&options.root, &config, options.output.as_deref())?;
+    let (site, rendering) = render_site(options)?;
+    let written = output::write(&output_dir, &rendering.files).map_err(Errors::from)?;
+    Ok(BuildReport { site, rendering, output_dir, written, elapsed: start.elapsed() })
+}

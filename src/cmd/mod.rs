@@ -1,0 +1,6 @@
+//! One module per command: each takes parsed arguments and does the work
+//! through the library, printing what a user needs to see.
+
+pub mod build;
+pub mod init;
+pub mod new;

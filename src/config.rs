@@ -1,0 +1,398 @@
+//! `site.toml` → a validated [`Config`].
+//!
+//! Every key has a default except `title` and `base_url`; unknown keys are
+//! rejected so a typo cannot pass silently.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::locale::{Calendar, Direction};
+
+/// How slugs are made from titles and file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Slugify {
+    /// Keep letters of every script (Persian, Cyrillic), normalized.
+    #[default]
+    Unicode,
+    /// Transliterate to ASCII.
+    Ascii,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    description: Option<String>,
+    #[serde(default = "default_language")]
+    default_language: String,
+    #[serde(default)]
+    default_language_in_subdir: bool,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_timezone")]
+    timezone: String,
+    #[serde(default = "default_output_dir")]
+    output_dir: PathBuf,
+    #[serde(default = "default_paginate_by")]
+    paginate_by: usize,
+    #[serde(default = "default_taxonomies")]
+    taxonomies: Vec<String>,
+    #[serde(default = "default_permalink")]
+    permalink: String,
+    #[serde(default)]
+    slugify: Slugify,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    feeds: FeedsConfig,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_timezone() -> String {
+    "UTC".into()
+}
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+fn default_paginate_by() -> usize {
+    10
+}
+fn default_taxonomies() -> Vec<String> {
+    vec!["tags".into()]
+}
+fn default_permalink() -> String {
+    "/:section/:slug/".into()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    direction: Option<Direction>,
+    calendar: Option<Calendar>,
+    timezone: Option<String>,
+}
+
+/// `[markdown]`: how Markdown is rendered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Raw HTML in Markdown is passed through (authors are trusted).
+    pub unsafe_html: bool,
+    /// Fenced code is highlighted into CSS classes.
+    pub highlight_code: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            unsafe_html: true,
+            highlight_code: true,
+        }
+    }
+}
+
+/// `[feeds]`: Atom and RSS output.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// Whole articles in feeds rather than summaries.
+    pub full_content: bool,
+    /// Entries per feed.
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            full_content: false,
+            limit: 20,
+        }
+    }
+}
+
+/// One configured language with every default filled in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Language {
+    /// BCP 47 code as written in site.toml: `en`, `fa`, `ru`.
+    pub code: String,
+    /// The language named in itself: `فارسی`.
+    pub name: String,
+    /// The bulletin's title in this language.
+    pub title: String,
+    pub description: String,
+    pub direction: Direction,
+    pub calendar: Calendar,
+    /// IANA zone for local dates written without an offset.
+    pub timezone: String,
+    /// URL prefix: `""` for the default language at the root, else `/fa`.
+    pub prefix: String,
+    pub is_default: bool,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// `https://example.org/bulletin` — never with a trailing slash.
+    pub base_url: String,
+    /// The path part of `base_url`: `/bulletin`, or `""` at a host's root.
+    pub base_path: String,
+    pub default_language: String,
+    pub default_language_in_subdir: bool,
+    pub theme: String,
+    pub timezone: String,
+    pub output_dir: PathBuf,
+    pub paginate_by: usize,
+    pub taxonomies: Vec<String>,
+    pub permalink: String,
+    pub slugify: Slugify,
+    /// Default language first, then the others by code.
+    pub languages: Vec<Language>,
+    pub markdown: MarkdownConfig,
+    pub feeds: FeedsConfig,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Reads and validates `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::io(&path, e).with_help("run bulletin in a site folder, or pass --root DIR")
+        })?;
+        Config::parse(&path, &text)
+    }
+
+    /// Parses `text`, the contents of the file `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            Error::at_offset(path, text, offset, toml_message(&e))
+                .with_help("see the site.toml section of the README for every key")
+        })?;
+        let key_error = |key: &str, message: String| {
+            let offset = find_key(text, key).unwrap_or(0);
+            Error::at_offset(path, text, offset, message)
+        };
+
+        let base_url = raw.base_url.trim_end_matches('/').to_string();
+        let base_path = match base_url.split_once("://") {
+            Some(("http" | "https", rest)) if !rest.is_empty() => {
+                rest.find('/').map_or(String::new(), |i| rest[i..].to_string())
+            }
+            _ => {
+                return Err(key_error(
+                    "base_url",
+                    format!("base_url `{}` is not an http(s) URL", raw.base_url),
+                )
+                .with_help("write it like \"https://bulletin.example.org\""));
+            }
+        };
+        check_timezone(&raw.timezone).map_err(|m| key_error("timezone", m))?;
+        if raw.paginate_by == 0 {
+            return Err(key_error("paginate_by", "paginate_by must be at least 1".into()));
+        }
+        if !raw.permalink.contains(":slug") {
+            return Err(key_error(
+                "permalink",
+                format!("permalink `{}` has no :slug, so articles would collide", raw.permalink),
+            ));
+        }
+        for token in raw.permalink.split('/').filter(|s| s.starts_with(':')) {
+            if !matches!(token, ":year" | ":month" | ":day" | ":section" | ":slug") {
+                return Err(key_error(
+                    "permalink",
+                    format!("unknown permalink token `{token}`"),
+                )
+                .with_help("use :year, :month, :day, :section and :slug"));
+            }
+        }
+        for taxonomy in &raw.taxonomies {
+            if taxonomy.is_empty()
+                || !taxonomy.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                || crate::content::FRONT_MATTER_KEYS.contains(&taxonomy.as_str())
+            {
+                return Err(key_error(
+                    "taxonomies",
+                    format!("`{taxonomy}` cannot be a taxonomy name"),
+                )
+                .with_help("use a plain word such as \"tags\" or \"countries\""));
+            }
+        }
+
+        let mut raw_languages = raw.languages;
+        if !raw_languages.contains_key(&raw.default_language) {
+            if raw_languages.is_empty() {
+                raw_languages.insert(raw.default_language.clone(), RawLanguage::default());
+            } else {
+                return Err(key_error(
+                    "default_language",
+                    format!(
+                        "default_language `{}` has no [languages.{}] table",
+                        raw.default_language, raw.default_language
+                    ),
+                ));
+            }
+        }
+        let mut languages = Vec::new();
+        for (code, lang) in raw_languages {
+            if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(key_error(
+                    &format!("languages.{code}"),
+                    format!("`{code}` is not a language code"),
+                )
+                .with_help("use a BCP 47 code such as en, fa or ru"));
+            }
+            let timezone = lang.timezone.unwrap_or_else(|| raw.timezone.clone());
+            check_timezone(&timezone).map_err(|m| key_error("timezone", m))?;
+            let is_default = code == raw.default_language;
+            languages.push(Language {
+                name: lang.name.unwrap_or_else(|| code.clone()),
+                title: lang.title.unwrap_or_else(|| raw.title.clone()),
+                description: lang
+                    .description
+                    .or_else(|| raw.description.clone())
+                    .unwrap_or_default(),
+                direction: lang.direction.unwrap_or_else(|| Direction::of_language(&code)),
+                calendar: lang.calendar.unwrap_or_else(|| Calendar::of_language(&code)),
+                timezone,
+                prefix: if is_default && !raw.default_language_in_subdir {
+                    String::new()
+                } else {
+                    format!("/{code}")
+                },
+                is_default,
+                code,
+            });
+        }
+        languages.sort_by_key(|l| !l.is_default);
+
+        Ok(Config {
+            title: raw.title,
+            description: raw.description.unwrap_or_default(),
+            base_url,
+            base_path,
+            default_language: raw.default_language,
+            default_language_in_subdir: raw.default_language_in_subdir,
+            theme: raw.theme,
+            timezone: raw.timezone,
+            output_dir: raw.output_dir,
+            paginate_by: raw.paginate_by,
+            taxonomies: raw.taxonomies,
+            permalink: raw.permalink,
+            slugify: raw.slugify,
+            languages,
+            markdown: raw.markdown,
+            feeds: raw.feeds,
+            extra: raw.extra,
+        })
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn default_lang(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// The absolute URL of a site path such as `/fa/news/x/`.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, crate::site::encode_path(path))
+    }
+
+    /// The root-relative URL (base path included) of a site path.
+    pub fn relative_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, crate::site::encode_path(path))
+    }
+}
+
+fn check_timezone(name: &str) -> std::result::Result<(), String> {
+    jiff::tz::db()
+        .get(name)
+        .map(|_| ())
+        .map_err(|_| format!("`{name}` is not an IANA time zone (such as Asia/Tehran or UTC)"))
+}
+
+/// toml's message without its own rendering of the source (we draw ours).
+pub(crate) fn toml_message(e: &toml::de::Error) -> String {
+    e.message().trim().to_string()
+}
+
+/// The byte offset of `key` (or the last part of a dotted key) at the start
+/// of a line or a table header, for pointing at a value that parsed but was
+/// rejected.
+pub(crate) fn find_key(text: &str, key: &str) -> Option<usize> {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let is_key = trimmed
+            .strip_prefix(last)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']));
+        let is_table = trimmed.starts_with('[') && trimmed.contains(key);
+        if is_key || is_table {
+            return Some(offset + indent);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("site.toml"), text)
+    }
+
+    #[test]
+    fn defaults_fill_in_languages() {
+        let c = parse("title = \"B\"\nbase_url = \"https://x.org/sub/\"\n[languages.fa]\n[languages.en]\n")
+            .unwrap();
+        assert_eq!(c.base_url, "https://x.org/sub");
+        assert_eq!(c.base_path, "/sub");
+        assert_eq!(c.languages[0].code, "en");
+        assert_eq!(c.languages[0].prefix, "");
+        let fa = c.language("fa").unwrap();
+        assert_eq!(fa.prefix, "/fa");
+        assert_eq!(fa.direction, Direction::Rtl);
+        assert_eq!(fa.calendar, Calendar::Persian);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\ntitel = \"x\"\n").unwrap_err();
+        assert!(e.message.contains("titel"), "{}", e.message);
+        assert_eq!(e.position.unwrap().line, 3);
+    }
+
+    #[test]
+    fn wrong_type_and_bad_zone_are_errors() {
+        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\npaginate_by = \"ten\"\n").unwrap_err();
+        assert_eq!(e.position.unwrap().line, 3);
+        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\ntimezone = \"Mars/Base\"\n").unwrap_err();
+        assert!(e.message.contains("Mars/Base"));
+        assert_eq!(e.position.unwrap().line, 3);
+    }
+}

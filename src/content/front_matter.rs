@@ -1,0 +1,322 @@
+//! Front matter in TOML (`+++`) or YAML (`---`), with errors placed at the
+//! line and column of the article file itself.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::config::{find_key, toml_message};
+use crate::error::{Error, Result};
+
+/// Keys every article may carry; configured taxonomies come on top.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "timezone",
+    "updated",
+    "slug",
+    "summary",
+    "description",
+    "translation_key",
+    "draft",
+    "aliases",
+    "authors",
+    "image",
+    "image_alt",
+    "template",
+    "extra",
+];
+
+/// Keys of a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "template",
+    "translation_key",
+    "extra",
+];
+
+/// A file split into its front matter and body.
+pub struct Split<'a> {
+    pub format: Format,
+    /// The front matter text, and its byte offset in the file.
+    pub text: &'a str,
+    pub offset: usize,
+    pub body: &'a str,
+    /// The body's byte offset in the file.
+    pub body_offset: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Splits `file` at its front-matter fences, if it opens with one.
+pub fn split<'a>(path: &Path, file: &'a str) -> Result<Option<Split<'a>>> {
+    let first = file.lines().next().unwrap_or("").trim_end();
+    let (format, fence) = match first {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => return Ok(None),
+    };
+    let start = file.find('\n').map_or(file.len(), |i| i + 1);
+    let mut offset = start;
+    for line in file[start..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            return Ok(Some(Split {
+                format,
+                text: &file[start..offset],
+                offset: start,
+                body: &file[offset + line.len()..],
+                body_offset: offset + line.len(),
+            }));
+        }
+        offset += line.len();
+    }
+    Err(Error::at_offset(path, file, 0, format!("front matter opened with `{fence}` is never closed"))
+        .with_help(format!("add a line with only `{fence}` after the front matter")))
+}
+
+/// A date as written: a string, or a TOML datetime (unquoted).
+#[derive(Debug, Clone)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DateText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date such as 2018-07-12 or 2018-07-12T07:08:00+04:30")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            // toml hands an unquoted datetime over as a one-entry map.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<DateText, A::Error> {
+                let (_, v): (String, String) = map
+                    .next_entry()?
+                    .ok_or_else(|| serde::de::Error::custom("empty date"))?;
+                Ok(DateText(v))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// An article's front matter, every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<DateText>,
+    pub timezone: Option<String>,
+    pub updated: Option<DateText>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub translation_key: Option<String>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub template: Option<String>,
+    pub extra: Option<serde_json::Value>,
+    /// Filled from the configured taxonomy keys.
+    #[serde(skip)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+/// A section's `_index.md` front matter.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sort_by: Option<SortBy>,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub translation_key: Option<String>,
+    pub extra: Option<serde_json::Value>,
+}
+
+/// How a section orders its articles.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    Title,
+}
+
+/// Where a key sits, for errors about values that parsed but are wrong.
+pub fn key_offset(split: &Split, key: &str) -> usize {
+    split.offset + find_key(split.text, key).unwrap_or(0)
+}
+
+/// Parses the front matter of an article. `allowed` are the keys beyond the
+/// fixed ones (the taxonomies for articles).
+pub fn parse_article(path: &Path, file: &str, split: &Split, taxonomies: &[String]) -> Result<FrontMatter> {
+    let keys = top_level_keys(path, file, split)?;
+    for key in &keys {
+        if !FRONT_MATTER_KEYS.contains(&key.as_str()) && !taxonomies.contains(key) {
+            return Err(unknown_key(path, file, split, key, FRONT_MATTER_KEYS).with_help(format!(
+                "known keys are {}{}; put your own data under `extra`, or add `{key}` to `taxonomies` in site.toml",
+                FRONT_MATTER_KEYS.join(", "),
+                taxonomies.iter().map(|t| format!(", {t}")).collect::<String>()
+            )));
+        }
+    }
+    let mut fm: FrontMatter = deserialize(path, file, split)?;
+    for taxonomy in taxonomies.iter().filter(|t| keys.contains(t)) {
+        let terms: TermList = deserialize_key(path, file, split, taxonomy)?;
+        fm.taxonomies.insert(taxonomy.clone(), terms.0);
+    }
+    Ok(fm)
+}
+
+/// Parses the front matter of a section's `_index.md`.
+pub fn parse_section(path: &Path, file: &str, split: &Split) -> Result<SectionFrontMatter> {
+    for key in top_level_keys(path, file, split)? {
+        if !SECTION_KEYS.contains(&key.as_str()) {
+            return Err(unknown_key(path, file, split, &key, SECTION_KEYS)
+                .with_help(format!("a section's _index.md takes {}", SECTION_KEYS.join(", "))));
+        }
+    }
+    deserialize(path, file, split)
+}
+
+fn unknown_key(path: &Path, file: &str, split: &Split, key: &str, _known: &[&str]) -> Error {
+    Error::at_offset(path, file, key_offset(split, key), format!("unknown front matter key `{key}`"))
+}
+
+/// A list of terms; a single string is taken as a list of one.
+struct TermList(Vec<String>);
+
+impl<'de> Deserialize<'de> for TermList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        match OneOrMany::deserialize(d) {
+            Ok(OneOrMany::One(s)) => Ok(TermList(vec![s])),
+            Ok(OneOrMany::Many(v)) => Ok(TermList(v)),
+            Err(_) => Err(serde::de::Error::custom("expected a list of terms such as [\"culture\", \"media\"]")),
+        }
+    }
+}
+
+fn top_level_keys(path: &Path, file: &str, split: &Split) -> Result<Vec<String>> {
+    match split.format {
+        Format::Toml => {
+            let table: toml::Table = toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
+            Ok(table.keys().cloned().collect())
+        }
+        Format::Yaml => {
+            let value: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e))?;
+            match value {
+                serde_yaml_ng::Value::Null => Ok(Vec::new()),
+                serde_yaml_ng::Value::Mapping(m) => Ok(m
+                    .keys()
+                    .map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned))
+                    .collect()),
+                _ => Err(Error::at_offset(path, file, split.offset, "front matter must be a set of `key: value` lines")),
+            }
+        }
+    }
+}
+
+fn deserialize<T: serde::de::DeserializeOwned + Default>(path: &Path, file: &str, split: &Split) -> Result<T> {
+    match split.format {
+        Format::Toml => toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e)),
+        Format::Yaml if split.text.trim().is_empty() => Ok(T::default()),
+        Format::Yaml => serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e)),
+    }
+}
+
+/// One key's value, deserialized alone so that the struct above can ignore
+/// keys whose names come from the configuration.
+fn deserialize_key<T: serde::de::DeserializeOwned>(path: &Path, file: &str, split: &Split, key: &str) -> Result<T> {
+    let at_key = |message: String| Error::at_offset(path, file, key_offset(split, key), message);
+    match split.format {
+        Format::Toml => {
+            let mut table: toml::Table = toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
+            let value = table.remove(key).unwrap_or(toml::Value::Array(Vec::new()));
+            value.try_into().map_err(|e: toml::de::Error| at_key(format!("`{key}`: {}", toml_message(&e))))
+        }
+        Format::Yaml => {
+            let mut map: serde_yaml_ng::Mapping =
+                serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e))?;
+            let value = map.remove(key).unwrap_or(serde_yaml_ng::Value::Sequence(Vec::new()));
+            serde_yaml_ng::from_value(value).map_err(|e| at_key(format!("`{key}`: {e}")))
+        }
+    }
+}
+
+fn toml_error(path: &Path, file: &str, split: &Split, e: &toml::de::Error) -> Error {
+    let offset = split.offset + e.span().map_or(0, |s| s.start);
+    Error::at_offset(path, file, offset, format!("invalid TOML front matter: {}", toml_message(e)))
+}
+
+fn yaml_error(path: &Path, file: &str, split: &Split, e: &serde_yaml_ng::Error) -> Error {
+    let offset = split.offset + e.location().map_or(0, |l| l.index());
+    // serde_yaml appends "at line L column C" relative to the front matter;
+    // the position we print is the file's, so drop theirs.
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    Error::at_offset(path, file, offset, format!("invalid YAML front matter: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(file: &str) -> Result<FrontMatter> {
+        let path = Path::new("content/en/a.md");
+        let split = split(path, file)?.expect("has front matter");
+        parse_article(path, file, &split, &["tags".to_string()])
+    }
+
+    #[test]
+    fn toml_and_yaml_give_the_same_fields() {
+        let t = parse("+++\ntitle = \"A\"\ndate = 2018-07-12T07:08:00+04:30\ntags = [\"x\"]\n+++\nbody").unwrap();
+        let y = parse("---\ntitle: A\ndate: 2018-07-12T07:08:00+04:30\ntags: [x]\n---\nbody").unwrap();
+        assert_eq!(t.title, y.title);
+        assert_eq!(t.date.unwrap().0, "2018-07-12T07:08:00+04:30");
+        assert_eq!(y.date.unwrap().0, "2018-07-12T07:08:00+04:30");
+        assert_eq!(t.taxonomies, y.taxonomies);
+    }
+
+    #[test]
+    fn errors_point_into_the_article_file() {
+        let e = parse("+++\ntitle = \"A\"\ndraft = maybe\n+++\n").unwrap_err();
+        assert_eq!(e.position.unwrap().line, 3, "{e}");
+        let e = parse("---\ntitle: A\ntags: [x\n---\n").unwrap_err();
+        assert!(e.position.unwrap().line >= 3, "{e}");
+        let e = parse("+++\ntitle = \"A\"\ncolour = \"red\"\n+++\n").unwrap_err();
+        assert_eq!(e.position.unwrap().line, 3);
+        assert!(e.message.contains("colour"));
+        let e = parse("+++\ntitle = \"A\"\ntags = 3\n+++\n").unwrap_err();
+        assert_eq!(e.position.unwrap().line, 3);
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let e = parse("+++\ntitle = \"A\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+    }
+}

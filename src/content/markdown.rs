@@ -1,0 +1,311 @@
+//! Markdown → HTML with pulldown-cmark: heading ids, a table of contents,
+//! per-article footnote ids, syntect highlighting and `@/` internal links.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::config::Slugify;
+use crate::locale::slug::slugify;
+
+/// CSS classes of highlighted code are prefixed so they cannot clash with
+/// the theme's own classes.
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// One heading of an article, with the headings under it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// A rendered article body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Before `<!-- more -->`, else the first paragraph.
+    pub summary: String,
+    pub toc: Vec<Heading>,
+    /// Words of text, for reading time.
+    pub words: usize,
+}
+
+/// Hands out unique heading ids on one page.
+#[derive(Default)]
+pub struct HeadingIds(HashMap<String, usize>);
+
+impl HeadingIds {
+    pub fn next(&mut self, text: &str) -> String {
+        let mut base = slugify(text, Slugify::Unicode);
+        if base.is_empty() {
+            base = "section".into();
+        }
+        let n = self.0.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+    }
+}
+
+/// Why a Markdown body could not be rendered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MarkdownError {
+    /// An `@/` link whose target is not an article; the byte offset is in the body.
+    BrokenLink { target: String, offset: usize },
+}
+
+/// The syntax definitions, loaded on first use only: most bulletins have no code.
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Renders `body`. `resolve` maps an `@/en/news/story.md` target (without
+/// the `@/`) to the article's URL.
+pub fn render(
+    body: &str,
+    unsafe_html: bool,
+    highlight: bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Result<Rendered, MarkdownError> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Vec::new();
+    let mut ids = HeadingIds::default();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut footnotes: HashMap<String, usize> = HashMap::new();
+    let mut more_at: Option<usize> = None;
+    let mut first_paragraph_end: Option<usize> = None;
+    let mut depth = 0usize;
+    let mut words = 0usize;
+
+    let mut parser = Parser::new_ext(body, options).into_offset_iter().peekable();
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                // Collect the heading's inner events to learn its text.
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for (e, _) in parser.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                let id = id.map_or_else(|| ids.next(&text), |i| i.to_string());
+                words += text.split_whitespace().count();
+                flat_toc.push((heading_number(level), id.clone(), text));
+                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs }));
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                events.push(Event::Html(code_block(&code, &lang, highlight).into()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let (target, fragment) = match dest_url[2..].split_once('#') {
+                    Some((t, f)) => (t, Some(f)),
+                    None => (&dest_url[2..], None),
+                };
+                let Some(url) = resolve(target) else {
+                    return Err(MarkdownError::BrokenLink { target: dest_url.to_string(), offset: range.start });
+                };
+                let url = match fragment {
+                    Some(f) => format!("{url}#{f}"),
+                    None => url,
+                };
+                depth += 1;
+                events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+            }
+            Event::FootnoteReference(name) => {
+                let next = footnotes.len() + 1;
+                let n = *footnotes.entry(name.to_string()).or_insert(next);
+                let id = footnote_id(&name);
+                events.push(Event::InlineHtml(
+                    format!("<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>").into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let next = footnotes.len() + 1;
+                let n = *footnotes.entry(name.to_string()).or_insert(next);
+                let id = footnote_id(&name);
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote\" id=\"fn-{id}\"><a class=\"footnote-back\" href=\"#fnref-{id}\">{n}</a>"
+                    )
+                    .into(),
+                ));
+                depth += 1;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                events.push(Event::Html("</div>\n".into()));
+                depth -= 1;
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !unsafe_html => {
+                events.push(Event::Text(html));
+            }
+            Event::Html(html) if html.trim() == "<!-- more -->" => {
+                more_at.get_or_insert(events.len());
+            }
+            Event::Text(t) => {
+                words += t.split_whitespace().count();
+                events.push(Event::Text(t));
+            }
+            e @ Event::Start(_) => {
+                depth += 1;
+                events.push(e);
+            }
+            e @ Event::End(_) => {
+                depth -= 1;
+                let is_paragraph = matches!(e, Event::End(TagEnd::Paragraph));
+                events.push(e);
+                if depth == 0 && is_paragraph {
+                    first_paragraph_end.get_or_insert(events.len());
+                }
+            }
+            e => events.push(e),
+        }
+    }
+
+    let split = more_at.or(first_paragraph_end).unwrap_or(events.len());
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events[..split].iter().cloned());
+    let summary = html.clone();
+    pulldown_cmark::html::push_html(&mut html, events[split..].iter().cloned());
+    Ok(Rendered { html, summary, toc: nest(flat_toc), words })
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Footnote names become ids; anything but letters and digits is folded.
+fn footnote_id(name: &str) -> String {
+    let slug = slugify(name, Slugify::Unicode);
+    if slug.is_empty() { "note".into() } else { slug }
+}
+
+fn code_block(code: &str, lang: &str, highlight: bool) -> String {
+    let escaped = || pulldown_cmark_escape_html(code);
+    if !highlight || lang.is_empty() {
+        return format!("<pre><code>{}</code></pre>\n", escaped());
+    }
+    let set = syntaxes();
+    let Some(syntax) = set.find_syntax_by_token(lang) else {
+        return format!("<pre><code class=\"language-{lang}\">{}</code></pre>\n", escaped());
+    };
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            return format!("<pre><code>{}</code></pre>\n", escaped());
+        }
+    }
+    format!(
+        "<pre class=\"hl-code\"><code class=\"language-{}\">{}</code></pre>\n",
+        pulldown_cmark_escape_html(lang),
+        generator.finalize()
+    )
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub fn pulldown_cmark_escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+/// Turns a flat list of headings into a tree by level.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading { level, id, title, children: Vec::new() };
+        let mut siblings = &mut roots;
+        while siblings.last().is_some_and(|last| last.level < level) {
+            siblings = &mut siblings.last_mut().expect("checked").children;
+        }
+        siblings.push(heading);
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str) -> Rendered {
+        render(body, true, true, &|t| (t == "en/a.md").then(|| "/a/".to_string())).unwrap()
+    }
+
+    #[test]
+    fn unique_unicode_heading_ids_and_toc() {
+        let r = md("# Culture\n\n## همکاری رسانه‌ای\n\n## Culture\n\n# Next\n");
+        assert!(r.html.contains("<h1 id=\"culture\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"همکاری-رسانه-ای\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"culture-1\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+    }
+
+    #[test]
+    fn extensions_render() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^n].\n\n[^n]: The note.\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("href=\"#fn-n\""));
+        assert!(r.html.contains("id=\"fn-n\""));
+    }
+
+    #[test]
+    fn summary_from_more_marker_or_first_paragraph() {
+        let r = md("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+        assert!(r.summary.contains("Second.") && !r.summary.contains("Third."));
+        let r = md("# Title\n\nFirst.\n\nSecond.\n");
+        assert!(r.summary.contains("First.") && !r.summary.contains("Second."), "{}", r.summary);
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail() {
+        let r = md("[a](@/en/a.md#part)");
+        assert!(r.html.contains("href=\"/a/#part\""), "{}", r.html);
+        let e = render("x [b](@/en/b.md)", true, true, &|_| None).unwrap_err();
+        assert_eq!(e, MarkdownError::BrokenLink { target: "@/en/b.md".into(), offset: 2 });
+    }
+
+    #[test]
+    fn code_is_highlighted_into_classes() {
+        let r = md("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        let r = md("```\n<b>\n```\n");
+        assert!(r.html.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn raw_html_can_be_refused() {
+        let r = render("<script>x</script>\n", false, true, &|_| None).unwrap();
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+    }
+}

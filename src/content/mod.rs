@@ -1,0 +1,340 @@
+//! Load: find the articles under `content/` and read each into an
+//! [`Article`] (front matter, dates, body), in parallel.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod wire;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::ZonedDateTime;
+use rayon::prelude::*;
+
+pub use front_matter::{FRONT_MATTER_KEYS, SortBy};
+
+use crate::config::Config;
+use crate::error::{Error, Errors, Result};
+use crate::locale::dates::{parse_date, time_zone};
+use crate::locale::slug::slugify;
+
+/// The text of an article, as written.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Markdown(String),
+    /// Plain text, already split into blocks; rendered escaped.
+    Plain(Vec<wire::Block>),
+}
+
+/// One article as read from disk, before URLs are assigned.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Path of the source file, relative to the site root.
+    pub source: PathBuf,
+    /// Path relative to `content/`, with `/` separators: the `@/` link name.
+    pub content_path: String,
+    pub lang: String,
+    /// Folder path inside the language: `news`, `news/world`, or `""`.
+    pub section: String,
+    pub translation_key: String,
+    pub title: String,
+    pub slug: String,
+    pub date: Option<ZonedDateTime>,
+    pub updated: Option<ZonedDateTime>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Taxonomy name → terms as written.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub template: Option<String>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+    /// Byte offset of the body in the source, to place body errors.
+    pub body_offset: usize,
+}
+
+/// A section's `_index.md`.
+#[derive(Debug, Clone)]
+pub struct SectionMeta {
+    pub source: PathBuf,
+    pub lang: String,
+    pub section: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub extra: serde_json::Value,
+    /// Markdown intro text below the front matter.
+    pub body: String,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<Article>,
+    pub sections: Vec<SectionMeta>,
+    /// Things worth telling the user that do not stop the build.
+    pub warnings: Vec<String>,
+}
+
+/// Options of one load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include articles marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// Finds every article and section file under `root/content`, sorted by path.
+pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(".")));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+            Error::in_file(&path, format!("cannot read {}: {e}", path.display()))
+        })?;
+        let is_source = matches!(entry.path().extension().and_then(|e| e.to_str()), Some("md" | "txt"));
+        if entry.file_type().is_file() && is_source {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Hidden files and editors' leftovers: backups, swap and lock files.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Reads every content file of the site.
+pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Errors> {
+    let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
+    let results: Vec<Result<Loaded>> = files.par_iter().map(|path| load_file(root, path, config)).collect();
+    let mut content = Content::default();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(Loaded::Article(a)) if a.draft && !options.drafts => {}
+            Ok(Loaded::Article(a)) => content.articles.push(*a),
+            Ok(Loaded::Section(s)) => content.sections.push(s),
+            Err(e) => errors.push(e.relative_to(root)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    let now = jiff::Timestamp::now();
+    for a in &content.articles {
+        if let Some(date) = &a.date
+            && date.timestamp() > now
+        {
+            content.warnings.push(format!(
+                "{}: dated in the future ({}); it is built and listed now",
+                a.source.display(),
+                crate::locale::dates::rfc3339(date)
+            ));
+        }
+    }
+    Ok(content)
+}
+
+/// What one content file turned out to be.
+pub enum Loaded {
+    Article(Box<Article>),
+    Section(SectionMeta),
+}
+
+/// Where a file sits: its language, section and translation key.
+struct Place {
+    content_path: String,
+    lang: String,
+    section: String,
+    /// File stem without a language suffix.
+    stem: String,
+}
+
+fn place(content_dir: &Path, path: &Path, config: &Config) -> Place {
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let content_path = parts.join("/");
+    let file = parts.pop().unwrap_or_default();
+    let mut stem = Path::new(&file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut lang = None;
+    if parts.first().is_some_and(|p| config.language(p).is_some()) {
+        lang = Some(parts.remove(0));
+    }
+    // `story.fa.md`: Zola's suffix convention.
+    if let Some((base, suffix)) = stem.rsplit_once('.')
+        && config.language(suffix).is_some()
+    {
+        lang.get_or_insert_with(|| suffix.to_string());
+        stem = base.to_string();
+    }
+    Place {
+        content_path,
+        lang: lang.unwrap_or_else(|| config.default_language.clone()),
+        section: parts.join("/"),
+        stem,
+    }
+}
+
+/// Reads one content file.
+pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or("");
+        let position = crate::error::Position::of_offset(valid, valid.len());
+        Error {
+            position: Some(position),
+            ..Error::in_file(path, "the file is not valid UTF-8")
+        }
+        .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let place = place(&root.join("content"), path, config);
+    let source = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let is_text = path.extension().is_some_and(|e| e == "txt");
+    let split = front_matter::split(path, text)?;
+
+    if place.stem == "_index" && !is_text {
+        let (fm, body) = match &split {
+            Some(s) => (front_matter::parse_section(path, text, s)?, s.body),
+            None => (Default::default(), text),
+        };
+        return Ok(Loaded::Section(SectionMeta {
+            source,
+            lang: place.lang,
+            section: place.section,
+            title: fm.title,
+            description: fm.description,
+            sort_by: fm.sort_by.unwrap_or_default(),
+            paginate_by: fm.paginate_by.filter(|n| *n > 0),
+            template: fm.template,
+            extra: fm.extra.unwrap_or(serde_json::Value::Null),
+            body: body.to_string(),
+        }));
+    }
+
+    let language = config.language(&place.lang).expect("place() only returns configured languages");
+    let (fm, body_text, body_offset, wire_story) = match (&split, is_text) {
+        (Some(s), _) => (front_matter::parse_article(path, text, s, &config.taxonomies)?, s.body, s.body_offset, None),
+        (None, true) => (Default::default(), "", text.len(), Some(wire::parse(path, text)?)),
+        (None, false) => (Default::default(), text, 0, None),
+    };
+
+    let zone_name = fm.timezone.clone().unwrap_or_else(|| language.timezone.clone());
+    let at_key = |key: &str, message: String| {
+        let s = split.as_ref().expect("keys only come from front matter");
+        Error::at_offset(path, text, front_matter::key_offset(s, key), message)
+    };
+    let zone = time_zone(&zone_name).map_err(|m| at_key("timezone", m))?;
+    let read_date = |key: &str, value: &Option<front_matter::DateText>| -> Result<Option<ZonedDateTime>> {
+        value
+            .as_ref()
+            .map(|d| parse_date(&d.0, &zone).map_err(|m| at_key(key, m)))
+            .transpose()
+    };
+    let mut date = read_date("date", &fm.date)?;
+    let updated = read_date("updated", &fm.updated)?;
+
+    let (title, body) = match wire_story {
+        Some(story) => {
+            date = Some(story.date);
+            (Some(story.title), Body::Plain(story.blocks))
+        }
+        None if is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
+        None => (fm.title.clone(), Body::Markdown(body_text.to_string())),
+    };
+    let title = fm.title.or(title).filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+        Error::in_file(path, "the article has no title")
+            .with_help("add `title = \"…\"` to its front matter (or a headline line to wire copy)")
+    })?;
+
+    // Wire copy is named by wire ids (`000_5abb4f6b.txt`), so its headline
+    // makes a better URL; everything else is named by its file.
+    let slug_source = match (&fm.slug, is_text && split.is_none()) {
+        (Some(s), _) => s.clone(),
+        (None, true) => title.clone(),
+        (None, false) => place.stem.clone(),
+    };
+    let slug = slugify(&slug_source, config.slugify);
+    if slug.is_empty() {
+        return Err(Error::in_file(path, format!("`{slug_source}` gives an empty slug"))
+            .with_help("set `slug = \"…\"` in the front matter"));
+    }
+    let translation_key = fm.translation_key.unwrap_or_else(|| match place.section.as_str() {
+        "" => place.stem.clone(),
+        s => format!("{s}/{}", place.stem),
+    });
+
+    Ok(Loaded::Article(Box::new(Article {
+        source,
+        content_path: place.content_path,
+        lang: place.lang,
+        section: place.section,
+        translation_key,
+        title: title.trim().to_string(),
+        slug,
+        date,
+        updated,
+        summary: fm.summary,
+        description: fm.description,
+        taxonomies: fm.taxonomies,
+        draft: fm.draft,
+        aliases: fm.aliases,
+        authors: fm.authors,
+        image: fm.image,
+        image_alt: fm.image_alt,
+        template: fm.template,
+        extra: fm.extra.unwrap_or(serde_json::Value::Null),
+        body,
+        body_offset,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", ".#a.md", "a.md.tmp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+
+    #[test]
+    fn language_from_folder_or_suffix() {
+        let config = Config::parse(
+            Path::new("site.toml"),
+            "title='t'\nbase_url='https://x.org'\n[languages.en]\n[languages.fa]\n",
+        )
+        .unwrap();
+        let c = Path::new("/s/content");
+        let p = place(c, Path::new("/s/content/fa/news/a.md"), &config);
+        assert_eq!((p.lang.as_str(), p.section.as_str(), p.stem.as_str()), ("fa", "news", "a"));
+        let p = place(c, Path::new("/s/content/news/a.fa.md"), &config);
+        assert_eq!((p.lang.as_str(), p.section.as_str(), p.stem.as_str()), ("fa", "news", "a"));
+        let p = place(c, Path::new("/s/content/about.md"), &config);
+        assert_eq!((p.lang.as_str(), p.section.as_str()), ("en", ""));
+    }
+}

@@ -1,0 +1,247 @@
+//! Index: the lists a bulletin is read through — each language's home, its
+//! sections, taxonomy terms and date archives — built once from the site.
+
+use std::collections::BTreeMap;
+
+use crate::locale::dates::year_month;
+use crate::locale::slug::slugify;
+use crate::site::Site;
+
+/// What a paginated list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListKind {
+    Home,
+    /// Index into `Site::sections`.
+    Section(usize),
+    Term { taxonomy: String, term: usize },
+    Year { year: i32 },
+    Month { year: i32, month: u8 },
+}
+
+/// A paginated list of articles at one URL.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub kind: ListKind,
+    pub lang: String,
+    /// Site path of page 1: `/fa/news/`.
+    pub path: String,
+    pub items: Vec<usize>,
+    pub paginate_by: usize,
+    /// Whether the list has Atom and RSS feeds.
+    pub feeds: bool,
+}
+
+/// One term of a taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As first written (in site order).
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub items: Vec<usize>,
+}
+
+/// A taxonomy of one language: `/fa/tags/`.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub lang: String,
+    pub name: String,
+    pub path: String,
+    /// By name.
+    pub terms: Vec<Term>,
+}
+
+/// A month of a language's archive, in its calendar.
+#[derive(Debug, Clone)]
+pub struct ArchiveMonth {
+    pub year: i32,
+    pub month: u8,
+    pub path: String,
+    pub items: Vec<usize>,
+}
+
+/// A year of a language's archive, newest month first.
+#[derive(Debug, Clone)]
+pub struct ArchiveYear {
+    pub year: i32,
+    pub path: String,
+    pub items: Vec<usize>,
+    pub months: Vec<ArchiveMonth>,
+}
+
+/// A language's date archive: `/fa/archive/`.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub lang: String,
+    pub path: String,
+    /// Newest year first.
+    pub years: Vec<ArchiveYear>,
+}
+
+/// Every index of the site.
+#[derive(Debug, Default)]
+pub struct Indexes {
+    pub listings: Vec<Listing>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub archives: Vec<Archive>,
+    /// The month archive path of each article (dated ones).
+    pub article_month: Vec<Option<String>>,
+    /// Term paths of each article: (taxonomy, term name, path).
+    pub article_terms: Vec<Vec<(String, String, String)>>,
+}
+
+pub fn build(site: &Site) -> Indexes {
+    let mut ix = Indexes {
+        article_month: vec![None; site.articles.len()],
+        article_terms: vec![Vec::new(); site.articles.len()],
+        ..Indexes::default()
+    };
+    let per_page = site.config.paginate_by;
+    for lang in &site.config.languages {
+        let dated: Vec<usize> = site.articles_in(&lang.code).filter(|&i| site.articles[i].date.is_some()).collect();
+        ix.listings.push(Listing {
+            kind: ListKind::Home,
+            lang: lang.code.clone(),
+            path: format!("{}/", lang.prefix),
+            items: dated.clone(),
+            paginate_by: per_page,
+            feeds: true,
+        });
+
+        for taxonomy in &site.config.taxonomies {
+            let path = format!("{}/{}/", lang.prefix, taxonomy);
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for i in site.articles_in(&lang.code) {
+                let Some(names) = site.articles[i].taxonomies.get(taxonomy) else { continue };
+                for name in names {
+                    let slug = slugify(name, site.config.slugify);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.trim().to_string(),
+                        path: format!("{path}{slug}/"),
+                        slug,
+                        items: Vec::new(),
+                    });
+                    if term.items.last() != Some(&i) {
+                        term.items.push(i);
+                        ix.article_terms[i].push((taxonomy.clone(), term.name.clone(), term.path.clone()));
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+            // Article term links keep the display name chosen above.
+            for (n, term) in terms.iter().enumerate() {
+                ix.listings.push(Listing {
+                    kind: ListKind::Term { taxonomy: taxonomy.clone(), term: n },
+                    lang: lang.code.clone(),
+                    path: term.path.clone(),
+                    items: term.items.clone(),
+                    paginate_by: per_page,
+                    feeds: true,
+                });
+            }
+            ix.taxonomies.push(Taxonomy { lang: lang.code.clone(), name: taxonomy.clone(), path, terms });
+        }
+
+        let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
+        for &i in &dated {
+            let date = site.articles[i].date.as_ref().expect("dated").date();
+            let (y, m) = year_month(date, lang.calendar);
+            years.entry(y).or_default().entry(m).or_default().push(i);
+            ix.article_month[i] = Some(month_path(&lang.prefix, y, m));
+        }
+        let mut archive = Archive { lang: lang.code.clone(), path: format!("{}/archive/", lang.prefix), years: Vec::new() };
+        for (year, months) in years.into_iter().rev() {
+            let mut y = ArchiveYear {
+                year,
+                path: format!("{}/{year:04}/", lang.prefix),
+                items: Vec::new(),
+                months: Vec::new(),
+            };
+            for (month, items) in months.into_iter().rev() {
+                y.items.extend(&items);
+                y.months.push(ArchiveMonth { year, month, path: month_path(&lang.prefix, year, month), items });
+            }
+            // Months were appended newest first; keep site order within the year.
+            y.items.sort_unstable();
+            for m in &y.months {
+                ix.listings.push(Listing {
+                    kind: ListKind::Month { year, month: m.month },
+                    lang: lang.code.clone(),
+                    path: m.path.clone(),
+                    items: m.items.clone(),
+                    paginate_by: per_page,
+                    feeds: false,
+                });
+            }
+            ix.listings.push(Listing {
+                kind: ListKind::Year { year },
+                lang: lang.code.clone(),
+                path: y.path.clone(),
+                items: y.items.clone(),
+                paginate_by: per_page,
+                feeds: false,
+            });
+            archive.years.push(y);
+        }
+        ix.archives.push(archive);
+    }
+    for (n, section) in site.sections.iter().enumerate() {
+        ix.listings.push(Listing {
+            kind: ListKind::Section(n),
+            lang: section.lang.clone(),
+            path: section.path.clone(),
+            items: section.articles.clone(),
+            paginate_by: section.meta.as_ref().and_then(|m| m.paginate_by).unwrap_or(per_page),
+            feeds: true,
+        });
+    }
+    // Site order is article index order, so sorting indices keeps lists newest first.
+    for t in &mut ix.taxonomies {
+        for term in &mut t.terms {
+            term.items.sort_unstable();
+        }
+    }
+    ix
+}
+
+fn month_path(prefix: &str, year: i32, month: u8) -> String {
+    format!("{prefix}/{year:04}/{month:02}/")
+}
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    pub path: String,
+}
+
+/// The site path of page `number` of a list at `path`: page 1 is the list
+/// itself, never `page/1/`.
+pub fn page_path(path: &str, number: usize) -> String {
+    if number <= 1 { path.to_string() } else { format!("{path}page/{number}/") }
+}
+
+/// How many pages a list of `items` needs; an empty list still has one.
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_edges() {
+        assert_eq!(page_count(0, 10), 1);
+        assert_eq!(page_count(1, 10), 1);
+        assert_eq!(page_count(10, 10), 1);
+        assert_eq!(page_count(11, 10), 2);
+        assert_eq!(page_path("/fa/news/", 1), "/fa/news/");
+        assert_eq!(page_path("/fa/news/", 2), "/fa/news/page/2/");
+    }
+}

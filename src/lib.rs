@@ -1,0 +1,26 @@
+//! bulletin: a static site generator for multilingual news bulletins.
+//!
+//! The build is a pipeline of plain data, each stage a module:
+//!
+//! ```text
+//! config   site.toml                                → Config
+//! content  walk content/, parse files in parallel   → Content (articles)
+//! site     URLs, translations, sections             → Site
+//! index    home, sections, terms, date archives     → Indexes
+//! render   Tera, in parallel                        → Vec<Output>
+//! output   write changed bytes only                 → public/
+//! ```
+
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod index;
+pub mod locale;
+pub mod output;
+pub mod render;
+pub mod site;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use error::{Error, Errors};

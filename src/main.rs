@@ -1,0 +1,71 @@
+//! The `bulletin` command: parse arguments, call the library, print errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "bulletin", version, about = "Build multilingual news bulletins into static websites.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build {
+        /// The site folder, the one holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write here instead of output_dir.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Use this base URL instead of site.toml's (for a preview host).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include articles marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// List the articles that have no translation, per language.
+        #[arg(long)]
+        missing_translations: bool,
+    },
+    /// Write a new article with front matter.
+    New {
+        /// Where to write it, e.g. content/en/news/my-story.md.
+        path: PathBuf,
+        /// Its title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Its language (else taken from the path).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Start a new site in DIR that builds at once.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { root, output, base_url, drafts, missing_translations } => {
+            bulletin::cmd::build::run(bulletin::BuildOptions { root, output, base_url, drafts }, missing_translations)
+        }
+        Command::New { path, title, lang, root } => bulletin::cmd::new::run(&root, &path, title, lang),
+        Command::Init { dir } => bulletin::cmd::init::run(&dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            eprint!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! What templates see. Each article is turned into a template value once
+//! and shared by every page that shows it (its own, lists, feeds).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::{Config, Language};
+use crate::content::markdown::{Heading, Rendered};
+use crate::index::{Indexes, ListKind, Listing};
+use crate::locale::dates::rfc3339;
+use crate::site::Site;
+
+/// A link in a template: a label and a root-relative URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// One translation of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationValue {
+    pub lang: String,
+    pub name: String,
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+}
+
+/// `page` in templates.
+#[derive(Debug, Serialize)]
+pub struct PageValue<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub lang: &'a str,
+    pub dir: &'a str,
+    pub section: &'a str,
+    /// Site path (not encoded): `/fa/news/x/`.
+    pub path: &'a str,
+    /// Root-relative, percent-encoded URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// RFC 3339 with offset.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    /// RFC 2822, for RSS.
+    pub date_rfc2822: Option<String>,
+    pub summary: &'a str,
+    pub description: String,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    /// Taxonomy → terms with their URLs.
+    pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
+    pub translations: Vec<TranslationValue>,
+    pub authors: &'a [String],
+    pub image: Option<String>,
+    pub image_alt: Option<&'a str>,
+    pub extra: &'a serde_json::Value,
+    pub word_count: usize,
+    pub reading_time: usize,
+    /// The month archive this article is listed in.
+    pub month_archive: Option<String>,
+    pub source: String,
+}
+
+/// Plain text of an HTML fragment, for descriptions.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Shortens `text` to about `max` characters at a word boundary.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', '،']))
+}
+
+/// Builds the template value of article `i`.
+pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> Value {
+    let config = &site.config;
+    let a = &site.articles[i];
+    let lang = config.language(&a.lang).expect("configured");
+    // Every configured taxonomy is present, empty or not, so templates can loop without checks.
+    let mut taxonomies: BTreeMap<&str, Vec<Link>> = config.taxonomies.iter().map(|t| (t.as_str(), Vec::new())).collect();
+    for (taxonomy, name, path) in &ix.article_terms[i] {
+        taxonomies.entry(taxonomy.as_str()).or_default().push(Link { name: name.clone(), url: config.relative_url(path) });
+    }
+    let translations = site.translations[i]
+        .iter()
+        .map(|&t| {
+            let other = &site.articles[t];
+            TranslationValue {
+                lang: other.lang.clone(),
+                name: config.language(&other.lang).map_or(other.lang.clone(), |l| l.name.clone()),
+                title: other.title.clone(),
+                url: config.relative_url(&site.paths[t]),
+                permalink: config.absolute_url(&site.paths[t]),
+            }
+        })
+        .collect();
+    let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
+    let description = a.description.clone().unwrap_or_else(|| truncate(&strip_tags(summary), 200));
+    let value = PageValue {
+        title: &a.title,
+        slug: &a.slug,
+        lang: &a.lang,
+        dir: dir(lang),
+        section: &a.section,
+        path: &site.paths[i],
+        url: config.relative_url(&site.paths[i]),
+        permalink: config.absolute_url(&site.paths[i]),
+        date: a.date.as_ref().map(rfc3339),
+        updated: a.updated.as_ref().map(rfc3339),
+        date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
+        summary,
+        description,
+        content: &rendered.html,
+        toc: &rendered.toc,
+        taxonomies,
+        translations,
+        authors: &a.authors,
+        image: a.image.as_ref().map(|img| asset_url(config, img)),
+        image_alt: a.image_alt.as_deref(),
+        extra: &a.extra,
+        word_count: rendered.words,
+        reading_time: rendered.words.div_ceil(200).max(1),
+        month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),
+        source: a.source.to_string_lossy().replace('\\', "/"),
+    };
+    Value::from_serializable(&value)
+}
+
+/// An image path from front matter: absolute URLs stay, site paths get the base path.
+fn asset_url(config: &Config, path: &str) -> String {
+    if path.contains("://") { path.to_string() } else { config.relative_url(&format!("/{}", path.trim_start_matches('/'))) }
+}
+
+pub fn dir(lang: &Language) -> &'static str {
+    match lang.direction {
+        crate::locale::Direction::Rtl => "rtl",
+        crate::locale::Direction::Ltr => "ltr",
+    }
+}
+
+/// A language as templates see it, with its home URL.
+#[derive(Debug, Serialize)]
+pub struct LanguageValue<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub dir: &'static str,
+    pub calendar: crate::locale::Calendar,
+    pub url: String,
+    pub permalink: String,
+    pub is_default: bool,
+}
+
+pub fn language_value(config: &Config, lang: &Language) -> Value {
+    Value::from_serializable(&LanguageValue {
+        code: &lang.code,
+        name: &lang.name,
+        title: &lang.title,
+        description: &lang.description,
+        dir: dir(lang),
+        calendar: lang.calendar,
+        url: config.relative_url(&format!("{}/", lang.prefix)),
+        permalink: config.absolute_url(&format!("{}/", lang.prefix)),
+        is_default: lang.is_default,
+    })
+}
+
+/// A key naming "the same page" across languages, so the language switcher
+/// and hreflang links can find a list's counterpart.
+pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<String> {
+    match &listing.kind {
+        ListKind::Home => Some("home".into()),
+        ListKind::Section(n) => Some(format!("section:{}", site.sections[*n].name)),
+        ListKind::Term { taxonomy, term } => {
+            let t = ix.taxonomies.iter().find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
+            Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
+        }
+        ListKind::Year { .. } | ListKind::Month { .. } => None,
+    }
+}
+
+/// Site paths of equivalent pages: key → language → path.
+pub type Equivalents = HashMap<String, BTreeMap<String, String>>;

@@ -1,0 +1,799 @@
+//! Render: turn the site and its indexes into output files with Tera, in
+//! parallel. Nothing is written here; [`crate::output`] does that, so a
+//! failed render leaves the previous output untouched.
+
+pub mod context;
+pub mod templates;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::markdown::{self, HeadingIds, MarkdownError, Rendered, pulldown_cmark_escape_html};
+use crate::content::wire::Block;
+use crate::content::{Article, Body};
+use crate::error::{Error, Errors, Result};
+use crate::index::{self, Indexes, ListKind, Listing};
+use crate::locale::dates::{DateFormat, SiteDates, first_day, rfc2822, rfc3339};
+use crate::site::Site;
+use context::{Equivalents, Link, dir, equivalence_key, language_value, page_value};
+use theme::Theme;
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Relative to the output folder, with `/`: `fa/news/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The rendered site.
+pub struct Rendering {
+    pub files: Vec<Output>,
+    /// HTML pages per language code.
+    pub pages: BTreeMap<String, usize>,
+    pub warnings: Vec<String>,
+}
+
+/// Most URLs a sitemap file may list.
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// An HTML page to render.
+#[derive(Debug, Clone)]
+enum Job {
+    Article(usize),
+    List { listing: usize, page: usize },
+    Taxonomy(usize),
+    Archive(usize),
+    /// A page that is no list and no article (the 404 page).
+    Other,
+}
+
+/// A page of the site as the sitemap and hreflang links see it.
+struct PageInfo {
+    job: Job,
+    lang: String,
+    path: String,
+    lastmod: Option<String>,
+}
+
+/// Everything a page render reads, built once per build.
+struct Shared<'a> {
+    site: &'a Site,
+    ix: &'a Indexes,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    dates: &'a SiteDates,
+    pages: Vec<Value>,
+    config_value: Value,
+    languages: BTreeMap<String, Value>,
+    all_languages: Value,
+    nav: BTreeMap<String, Value>,
+    equivalents: Equivalents,
+}
+
+/// Renders `site` with `theme`.
+pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
+    let config = &site.config;
+    let dates = Arc::new(SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?);
+    let tera = templates::build(config, &theme, &dates)?;
+    for required in ["article.html", "index.html", "section.html", "404.html", "atom.xml", "rss.xml", "sitemap.xml"] {
+        if !tera.contains_template(required) {
+            return Err(Error::msg(format!("the theme has no `{required}` template"))
+                .with_help("add it to the theme's templates/ folder or the site's templates/")
+                .into());
+        }
+    }
+    let ix = index::build(site);
+
+    let bodies: Vec<Result<Rendered>> = site.articles.par_iter().map(|a| render_body(site, a)).collect();
+    let mut errors = Vec::new();
+    let bodies: Vec<Rendered> = bodies
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| {
+            errors.push(e);
+            Rendered::default()
+        }))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    let pages: Vec<Value> = (0..site.articles.len()).into_par_iter().map(|i| page_value(site, &ix, i, &bodies[i])).collect();
+    drop(bodies);
+
+    let mut equivalents: Equivalents = HashMap::new();
+    for listing in &ix.listings {
+        if let Some(key) = equivalence_key(site, &ix, listing) {
+            equivalents.entry(key).or_default().insert(listing.lang.clone(), listing.path.clone());
+        }
+    }
+    for t in &ix.taxonomies {
+        equivalents.entry(format!("taxonomy:{}", t.name)).or_default().insert(t.lang.clone(), t.path.clone());
+    }
+    for a in &ix.archives {
+        equivalents.entry("archive".into()).or_default().insert(a.lang.clone(), a.path.clone());
+    }
+
+    let languages: BTreeMap<String, Value> =
+        config.languages.iter().map(|l| (l.code.clone(), language_value(config, l))).collect();
+    let all_languages = Value::from_serializable(&config.languages.iter().map(|l| &languages[&l.code]).collect::<Vec<_>>());
+    let nav = config
+        .languages
+        .iter()
+        .map(|l| {
+            let links: Vec<Link> = site
+                .sections
+                .iter()
+                .filter(|s| s.lang == l.code && !s.name.contains('/'))
+                .map(|s| Link { name: section_title(s), url: config.relative_url(&s.path) })
+                .collect();
+            (l.code.clone(), Value::from_serializable(&links))
+        })
+        .collect();
+    let shared = Shared {
+        site,
+        ix: &ix,
+        tera: &tera,
+        theme: &theme,
+        dates: &dates,
+        pages,
+        config_value: Value::from_serializable(config),
+        languages,
+        all_languages,
+        nav,
+        equivalents,
+    };
+
+    let infos = page_infos(&shared);
+    let html: Vec<Result<Output>> = infos.par_iter().map(|info| shared.render_page(info)).collect();
+    let mut files = Vec::with_capacity(html.len() + 16);
+    let mut pages_per_lang: BTreeMap<String, usize> = BTreeMap::new();
+    for (result, info) in html.into_iter().zip(&infos) {
+        match result {
+            Ok(file) => {
+                files.push(file);
+                *pages_per_lang.entry(info.lang.clone()).or_default() += 1;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.truncate(20);
+        return Err(Errors(errors));
+    }
+    let extra: Vec<Result<Vec<Output>>> = vec![
+        shared.feeds(),
+        shared.sitemap(&infos),
+        shared.not_found(),
+        shared.redirects(),
+        shared.statics(),
+    ];
+    for r in extra {
+        files.extend(r?);
+    }
+    check_collisions(site, &files)?;
+    let mut warnings = site.warnings.clone();
+    for (lang, key) in theme.strings.take_missing() {
+        warnings.push(format!("theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"));
+    }
+    for (i, a) in site.articles.iter().enumerate() {
+        if a.image.is_some() && a.image_alt.is_none() {
+            warnings.push(format!("{}: the image has no `image_alt` text", site.articles[i].source.display()));
+        }
+    }
+    Ok(Rendering { files, pages: pages_per_lang, warnings })
+}
+
+/// Two outputs on one path mean two things claim one URL.
+fn check_collisions(_site: &Site, files: &[Output]) -> Result<()> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(files.len());
+    for (n, f) in files.iter().enumerate() {
+        if seen.insert(&f.path, n).is_some() {
+            return Err(Error::msg(format!("two outputs would be written to {}", f.path))
+                .with_help("an article's slug or a static file clashes with a list page of the same URL; rename one"));
+        }
+    }
+    Ok(())
+}
+
+fn section_title(s: &crate::site::Section) -> String {
+    s.meta.as_ref().and_then(|m| m.title.clone()).unwrap_or_else(|| {
+        let name = s.name.rsplit('/').next().unwrap_or(&s.name);
+        let mut chars = name.chars();
+        chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+    })
+}
+
+/// Renders an article's body to HTML.
+fn render_body(site: &Site, a: &Article) -> Result<Rendered> {
+    match &a.body {
+        Body::Plain(blocks) => Ok(render_plain(blocks)),
+        Body::Markdown(text) => {
+            let resolve = |target: &str| site.by_content_path.get(target).map(|&i| site.config.relative_url(&site.paths[i]));
+            markdown::render(text, site.config.markdown.unsafe_html, site.config.markdown.highlight_code, &resolve)
+                .map_err(|MarkdownError::BrokenLink { target, offset }| {
+                    let file = site_root_file(site, a);
+                    let full = std::fs::read_to_string(&file).unwrap_or_default();
+                    Error::at_offset(&a.source, &full, a.body_offset + offset, format!(
+                        "{} links to {target}, but content/{} does not exist",
+                        a.source.display(),
+                        &target[2..].split('#').next().unwrap_or("")
+                    ))
+                    .with_help("write @/ links as @/<language>/<section>/<file>.md, relative to content/")
+                })
+        }
+    }
+}
+
+fn site_root_file(site: &Site, a: &Article) -> std::path::PathBuf {
+    site.root.join(&a.source)
+}
+
+/// Wire text: escaped paragraphs and sub-headings with ids.
+fn render_plain(blocks: &[Block]) -> Rendered {
+    let mut ids = HeadingIds::default();
+    let mut r = Rendered::default();
+    for block in blocks {
+        match block {
+            Block::Paragraph(text) => {
+                r.words += text.split_whitespace().count();
+                r.html.push_str(&format!("<p>{}</p>\n", pulldown_cmark_escape_html(text)));
+                if r.summary.is_empty() {
+                    r.summary = r.html.clone();
+                }
+            }
+            Block::Heading(text) => {
+                let id = ids.next(text);
+                r.words += text.split_whitespace().count();
+                r.html.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", pulldown_cmark_escape_html(text)));
+                r.toc.push(markdown::Heading { level: 2, id, title: text.clone(), children: Vec::new() });
+            }
+        }
+    }
+    r
+}
+
+/// Every HTML page, in a stable order.
+fn page_infos(s: &Shared) -> Vec<PageInfo> {
+    let site = s.site;
+    let mut infos = Vec::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        infos.push(PageInfo {
+            job: Job::Article(i),
+            lang: a.lang.clone(),
+            path: site.paths[i].clone(),
+            lastmod: a.updated.as_ref().or(a.date.as_ref()).map(rfc3339),
+        });
+    }
+    for (n, l) in s.ix.listings.iter().enumerate() {
+        let newest = l.items.first().and_then(|&i| site.articles[i].date.as_ref()).map(rfc3339);
+        for page in 1..=index::page_count(l.items.len(), l.paginate_by) {
+            infos.push(PageInfo {
+                job: Job::List { listing: n, page },
+                lang: l.lang.clone(),
+                path: index::page_path(&l.path, page),
+                lastmod: newest.clone(),
+            });
+        }
+    }
+    for (n, t) in s.ix.taxonomies.iter().enumerate() {
+        infos.push(PageInfo { job: Job::Taxonomy(n), lang: t.lang.clone(), path: t.path.clone(), lastmod: None });
+    }
+    for (n, a) in s.ix.archives.iter().enumerate() {
+        infos.push(PageInfo { job: Job::Archive(n), lang: a.lang.clone(), path: a.path.clone(), lastmod: None });
+    }
+    infos
+}
+
+/// The file a site path is written to: `/fa/x/` → `fa/x/index.html`.
+pub fn file_for(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_string() }
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SwitcherEntry {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+    /// Whether the link lands on this page's translation (else that language's home).
+    translated: bool,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    number: usize,
+    label: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    pages: Vec<Value>,
+    current_index: usize,
+    current_label: String,
+    number_pagers: usize,
+    total_pages: usize,
+    paginate_by: usize,
+    total_items: usize,
+    total_items_label: String,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    pagers: Vec<Pager>,
+}
+
+impl Shared<'_> {
+    fn lang_of(&self, code: &str) -> &crate::config::Language {
+        self.site.config.language(code).expect("configured")
+    }
+
+    /// Paths of this page in each language: its translations, or its list's
+    /// counterparts.
+    fn versions(&self, info: &PageInfo) -> BTreeMap<String, String> {
+        let mut versions = BTreeMap::new();
+        match &info.job {
+            Job::Article(i) => {
+                versions.insert(info.lang.clone(), info.path.clone());
+                for &t in &self.site.translations[*i] {
+                    versions.insert(self.site.articles[t].lang.clone(), self.site.paths[t].clone());
+                }
+            }
+            Job::List { listing, page: 1 } => {
+                if let Some(key) = equivalence_key(self.site, self.ix, &self.ix.listings[*listing])
+                    && let Some(v) = self.equivalents.get(&key)
+                {
+                    versions = v.clone();
+                }
+            }
+            Job::Taxonomy(n) => {
+                if let Some(v) = self.equivalents.get(&format!("taxonomy:{}", self.ix.taxonomies[*n].name)) {
+                    versions = v.clone();
+                }
+            }
+            Job::Archive(_) => {
+                if let Some(v) = self.equivalents.get("archive") {
+                    versions = v.clone();
+                }
+            }
+            Job::List { .. } | Job::Other => {}
+        }
+        versions
+    }
+
+    /// The context every HTML page shares.
+    fn base_context(&self, info: &PageInfo) -> Context {
+        let config = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert_value("config", self.config_value.clone());
+        ctx.insert("lang", &info.lang);
+        ctx.insert_value("language", self.languages[&info.lang].clone());
+        ctx.insert_value("languages", self.all_languages.clone());
+        ctx.insert_value("nav", self.nav[&info.lang].clone());
+        ctx.insert("current_path", &info.path);
+        ctx.insert("current_url", &config.relative_url(&info.path));
+        ctx.insert("canonical", &config.absolute_url(&info.path));
+        let prefix = &self.lang_of(&info.lang).prefix;
+        ctx.insert("archive_url", &config.relative_url(&format!("{prefix}/archive/")));
+        let taxonomy_links: Vec<Link> = config
+            .taxonomies
+            .iter()
+            .map(|t| Link { name: t.clone(), url: config.relative_url(&format!("{prefix}/{t}/")) })
+            .collect();
+        ctx.insert("taxonomy_links", &taxonomy_links);
+        ctx.insert("feed_atom", &config.absolute_url(&format!("{prefix}/atom.xml")));
+        ctx.insert("feed_rss", &config.absolute_url(&format!("{prefix}/rss.xml")));
+
+        let versions = self.versions(info);
+        let mut alternates = Vec::new();
+        if versions.len() > 1 {
+            for l in &config.languages {
+                if let Some(p) = versions.get(&l.code) {
+                    alternates.push(Alternate { hreflang: l.code.clone(), href: config.absolute_url(p) });
+                }
+            }
+            let default = versions.get(&config.default_language).or_else(|| versions.values().next());
+            if let Some(p) = default {
+                alternates.push(Alternate { hreflang: "x-default".into(), href: config.absolute_url(p) });
+            }
+        }
+        ctx.insert("alternates", &alternates);
+        let switcher: Vec<SwitcherEntry> = config
+            .languages
+            .iter()
+            .map(|l| {
+                let translated = versions.get(&l.code);
+                SwitcherEntry {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: config.relative_url(translated.map_or(&format!("{}/", l.prefix), |p| p)),
+                    current: l.code == info.lang,
+                    translated: translated.is_some(),
+                }
+            })
+            .collect();
+        ctx.insert("switcher", &switcher);
+        ctx
+    }
+
+    fn render_page(&self, info: &PageInfo) -> Result<Output> {
+        let mut ctx = self.base_context(info);
+        let template = match &info.job {
+            Job::Article(i) => {
+                ctx.insert_value("page", self.pages[*i].clone());
+                ctx.insert("page_kind", "article");
+                let related = self.related(*i);
+                ctx.insert("related", &related);
+                self.site.articles[*i].template.clone().unwrap_or_else(|| "article.html".into())
+            }
+            Job::List { listing, page } => self.list_context(&mut ctx, &self.ix.listings[*listing], *page),
+            Job::Taxonomy(n) => {
+                let t = &self.ix.taxonomies[*n];
+                let terms: Vec<serde_json::Value> = t
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        serde_json::json!({
+                            "name": term.name, "slug": term.slug,
+                            "url": self.site.config.relative_url(&term.path),
+                            "count": term.items.len(),
+                            "count_label": self.number(&t.lang, term.items.len()),
+                        })
+                    })
+                    .collect();
+                ctx.insert("taxonomy", &serde_json::json!({
+                    "name": t.name, "url": self.site.config.relative_url(&t.path), "terms": terms,
+                }));
+                ctx.insert("page_kind", "taxonomy");
+                "taxonomy_list.html".into()
+            }
+            Job::Other => unreachable!("only the 404 page is Other, and it is rendered apart"),
+            Job::Archive(n) => {
+                let a = &self.ix.archives[*n];
+                let cal = self.lang_of(&a.lang).calendar;
+                let years: Vec<serde_json::Value> = a
+                    .years
+                    .iter()
+                    .map(|y| {
+                        let months: Vec<serde_json::Value> = y
+                            .months
+                            .iter()
+                            .map(|m| serde_json::json!({
+                                "label": self.month_label(&a.lang, m.year, m.month, cal),
+                                "url": self.site.config.relative_url(&m.path),
+                                "count": m.items.len(),
+                                "count_label": self.number(&a.lang, m.items.len()),
+                            }))
+                            .collect();
+                        serde_json::json!({
+                            "year": y.year, "label": self.number(&a.lang, y.year as usize),
+                            "url": self.site.config.relative_url(&y.path),
+                            "count": y.items.len(), "count_label": self.number(&a.lang, y.items.len()),
+                            "months": months,
+                        })
+                    })
+                    .collect();
+                ctx.insert("archive", &serde_json::json!({ "years": years }));
+                ctx.insert("page_kind", "archive");
+                "archive.html".into()
+            }
+        };
+        let html = self.tera.render(&template, &ctx).map_err(|e| {
+            templates::template_error(self.theme, &e, &format!("rendering {}", info.path))
+        })?;
+        Ok(Output { path: file_for(&info.path), bytes: html.into_bytes() })
+    }
+
+    fn number(&self, lang: &str, n: usize) -> String {
+        self.dates.get(lang).map_or(n.to_string(), |d| d.number(n as i64))
+    }
+
+    fn month_label(&self, lang: &str, year: i32, month: u8, cal: crate::locale::Calendar) -> String {
+        match (first_day(year, month, cal), self.dates.get(lang)) {
+            (Some(day), Some(d)) => d.format(day, DateFormat::MonthYear),
+            _ => format!("{year}-{month:02}"),
+        }
+    }
+
+    /// Up to three articles of the same language sharing the most terms.
+    fn related(&self, i: usize) -> Vec<Value> {
+        let terms = &self.ix.article_terms[i];
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let mut scores: HashMap<usize, usize> = HashMap::new();
+        for t in self.ix.taxonomies.iter().filter(|t| t.lang == self.site.articles[i].lang) {
+            for term in &t.terms {
+                if terms.iter().any(|(tax, _, p)| tax == &t.name && p == &term.path) {
+                    for &j in term.items.iter().filter(|&&j| j != i) {
+                        *scores.entry(j).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.into_iter().take(3).map(|(j, _)| self.pages[j].clone()).collect()
+    }
+
+    /// Fills a list page's context and returns its template.
+    fn list_context(&self, ctx: &mut Context, listing: &Listing, page: usize) -> String {
+        let config = &self.site.config;
+        let lang = &listing.lang;
+        let total = index::page_count(listing.items.len(), listing.paginate_by);
+        let start = (page - 1) * listing.paginate_by;
+        let pages: Vec<Value> = listing.items.iter().skip(start).take(listing.paginate_by).map(|&i| self.pages[i].clone()).collect();
+        let url = |n: usize| config.relative_url(&index::page_path(&listing.path, n));
+        let paginator = Paginator {
+            pages,
+            current_index: page,
+            current_label: self.number(lang, page),
+            number_pagers: total,
+            total_pages: total,
+            paginate_by: listing.paginate_by,
+            total_items: listing.items.len(),
+            total_items_label: self.number(lang, listing.items.len()),
+            first: url(1),
+            last: url(total),
+            previous: (page > 1).then(|| url(page - 1)),
+            next: (page < total).then(|| url(page + 1)),
+            pagers: (1..=total).map(|n| Pager { number: n, label: self.number(lang, n), url: url(n), current: n == page }).collect(),
+        };
+        ctx.insert("paginator", &paginator);
+        if listing.feeds {
+            ctx.insert("feed_atom", &config.absolute_url(&format!("{}atom.xml", listing.path)));
+            ctx.insert("feed_rss", &config.absolute_url(&format!("{}rss.xml", listing.path)));
+        }
+        let cal = self.lang_of(lang).calendar;
+        let (kind, heading, template) = match &listing.kind {
+            ListKind::Home => ("home", self.lang_of(lang).title.clone(), "index.html".to_string()),
+            ListKind::Section(n) => {
+                let s = &self.site.sections[*n];
+                let intro = s.meta.as_ref().map(|m| {
+                    markdown::render(&m.body, config.markdown.unsafe_html, config.markdown.highlight_code, &|t| {
+                        self.site.by_content_path.get(t).map(|&i| config.relative_url(&self.site.paths[i]))
+                    })
+                    .map(|r| r.html)
+                    .unwrap_or_default()
+                });
+                ctx.insert("section", &serde_json::json!({
+                    "name": s.name, "title": section_title(s),
+                    "description": s.meta.as_ref().and_then(|m| m.description.clone()),
+                    "content": intro.unwrap_or_default(),
+                    "url": config.relative_url(&s.path),
+                    "extra": s.meta.as_ref().map(|m| m.extra.clone()),
+                }));
+                let template = s.meta.as_ref().and_then(|m| m.template.clone()).unwrap_or_else(|| "section.html".into());
+                ("section", section_title(s), template)
+            }
+            ListKind::Term { taxonomy, term } => {
+                let t = self.ix.taxonomies.iter().find(|t| &t.lang == lang && &t.name == taxonomy).expect("indexed");
+                let term = &t.terms[*term];
+                ctx.insert("taxonomy", &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }));
+                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": config.relative_url(&term.path), "count": term.items.len() }));
+                ("term", term.name.clone(), "taxonomy_term.html".into())
+            }
+            ListKind::Year { year } => {
+                ctx.insert("year", year);
+                ("year", self.number(lang, *year as usize), "archive_year.html".into())
+            }
+            ListKind::Month { year, month } => {
+                ctx.insert("year", year);
+                ctx.insert("month", month);
+                ctx.insert("year_url", &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)));
+                ctx.insert("year_label", &self.number(lang, *year as usize));
+                ("month", self.month_label(lang, *year, *month, cal), "archive_month.html".into())
+            }
+        };
+        ctx.insert("page_kind", kind);
+        ctx.insert("heading", &heading);
+        template
+    }
+
+    /// Atom and RSS for each list that has feeds (page 1 of it).
+    fn feeds(&self) -> Result<Vec<Output>> {
+        let config = &self.site.config;
+        let jobs: Vec<&Listing> = self.ix.listings.iter().filter(|l| l.feeds).collect();
+        let rendered: Vec<Result<Vec<Output>>> = jobs
+            .par_iter()
+            .map(|listing| {
+                let lang = self.lang_of(&listing.lang);
+                let items: Vec<usize> = listing
+                    .items
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.site.articles[i].date.is_some())
+                    .take(config.feeds.limit)
+                    .collect();
+                let entries: Vec<Value> = items.iter().map(|&i| self.pages[i].clone()).collect();
+                let updated = items
+                    .iter()
+                    .filter_map(|&i| {
+                        let a = &self.site.articles[i];
+                        a.updated.as_ref().or(a.date.as_ref())
+                    })
+                    .max_by_key(|d| d.timestamp())
+                    .map(rfc3339)
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                let mut info = PageInfo { job: Job::List { listing: 0, page: 1 }, lang: listing.lang.clone(), path: listing.path.clone(), lastmod: None };
+                let mut ctx = self.base_context(&info);
+                let template = self.list_context(&mut ctx, listing, 1);
+                let _ = template;
+                let heading: String = ctx.get("heading").and_then(|h| h.as_str().map(str::to_owned)).unwrap_or_default();
+                let title = if listing.kind == ListKind::Home { lang.title.clone() } else { format!("{heading} — {}", lang.title) };
+                ctx.insert("feed", &serde_json::json!({
+                    "title": title,
+                    "description": lang.description,
+                    "lang": lang.code,
+                    "home": config.absolute_url(&listing.path),
+                    "atom": config.absolute_url(&format!("{}atom.xml", listing.path)),
+                    "rss": config.absolute_url(&format!("{}rss.xml", listing.path)),
+                    "updated": updated,
+                    "rss_updated": items.first().map(|&i| rfc2822(self.site.articles[i].date.as_ref().expect("dated"))),
+                    "full_content": config.feeds.full_content,
+                }));
+                ctx.insert("entries", &entries);
+                info.path = format!("{}atom.xml", listing.path);
+                let mut out = Vec::with_capacity(2);
+                for name in ["atom.xml", "rss.xml"] {
+                    let xml = self.tera.render(name, &ctx).map_err(|e| {
+                        templates::template_error(self.theme, &e, &format!("rendering {}{name}", listing.path))
+                    })?;
+                    out.push(Output { path: format!("{}{name}", listing.path.trim_start_matches('/')), bytes: xml.into_bytes() });
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut files = Vec::new();
+        for r in rendered {
+            files.extend(r?);
+        }
+        Ok(files)
+    }
+
+    /// `sitemap.xml` (an index of several when over 50,000 URLs) and `robots.txt`.
+    fn sitemap(&self, infos: &[PageInfo]) -> Result<Vec<Output>> {
+        let config = &self.site.config;
+        let entries: Vec<serde_json::Value> = infos
+            .iter()
+            .map(|info| {
+                let versions = self.versions(info);
+                let alternates: Vec<Alternate> = if versions.len() > 1 {
+                    versions.iter().map(|(l, p)| Alternate { hreflang: l.clone(), href: config.absolute_url(p) }).collect()
+                } else {
+                    Vec::new()
+                };
+                serde_json::json!({ "loc": config.absolute_url(&info.path), "lastmod": info.lastmod, "alternates": alternates })
+            })
+            .collect();
+        let render = |name: &str, ctx: &Context, path: String| -> Result<Output> {
+            let text = self.tera.render(name, ctx).map_err(|e| templates::template_error(self.theme, &e, &format!("rendering {path}")))?;
+            Ok(Output { path, bytes: text.into_bytes() })
+        };
+        let mut out = Vec::new();
+        if entries.len() <= SITEMAP_LIMIT {
+            let mut ctx = Context::new();
+            ctx.insert("entries", &entries);
+            out.push(render("sitemap.xml", &ctx, "sitemap.xml".into())?);
+        } else {
+            let mut sitemaps = Vec::new();
+            for (n, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
+                let name = format!("sitemap{}.xml", n + 1);
+                let mut ctx = Context::new();
+                ctx.insert("entries", chunk);
+                out.push(render("sitemap.xml", &ctx, name.clone())?);
+                sitemaps.push(config.absolute_url(&format!("/{name}")));
+            }
+            let mut ctx = Context::new();
+            ctx.insert("sitemaps", &sitemaps);
+            out.push(render("sitemap_index.xml", &ctx, "sitemap.xml".into())?);
+        }
+        let mut ctx = Context::new();
+        ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
+        out.push(render("robots.txt", &ctx, "robots.txt".into())?);
+        Ok(out)
+    }
+
+    fn not_found(&self) -> Result<Vec<Output>> {
+        let lang = self.site.config.default_language.clone();
+        let info = PageInfo { job: Job::Other, lang, path: "/404.html".into(), lastmod: None };
+        let mut ctx = self.base_context(&info);
+        ctx.insert("page_kind", "404");
+        let html = self.tera.render("404.html", &ctx).map_err(|e| templates::template_error(self.theme, &e, "rendering 404.html"))?;
+        Ok(vec![Output { path: "404.html".into(), bytes: html.into_bytes() }])
+    }
+
+    /// Redirect pages: aliases, `page/1/` of every list, and `/` when the
+    /// default language lives under its own prefix.
+    fn redirects(&self) -> Result<Vec<Output>> {
+        let config = &self.site.config;
+        let mut targets: Vec<(String, String, String)> = Vec::new(); // (from path, to path, lang)
+        for (i, a) in self.site.articles.iter().enumerate() {
+            for alias in &a.aliases {
+                let from = normalize_alias(alias);
+                if from.split('/').any(|p| p == "..") {
+                    return Err(Error::in_file(&a.source, format!("alias `{alias}` leaves the site")).with_help("write aliases as site paths such as /old/story/"));
+                }
+                if let Some(owner) = self.site.paths.iter().position(|p| p == &from) {
+                    return Err(Error::in_file(&a.source, format!(
+                        "alias `{alias}` of {} would overwrite the page of {}", a.source.display(), self.site.articles[owner].source.display()
+                    )).with_help("remove the alias or move the other article"));
+                }
+                targets.push((from, self.site.paths[i].clone(), a.lang.clone()));
+            }
+        }
+        for l in &self.ix.listings {
+            targets.push((format!("{}page/1/", l.path), l.path.clone(), l.lang.clone()));
+        }
+        if config.default_language_in_subdir {
+            let lang = config.default_lang();
+            targets.push(("/".into(), format!("{}/", lang.prefix), lang.code.clone()));
+        }
+        targets
+            .par_iter()
+            .map(|(from, to, lang)| {
+                let mut ctx = Context::new();
+                ctx.insert("lang", lang);
+                ctx.insert("dir", dir(self.lang_of(lang)));
+                ctx.insert("target", &config.absolute_url(to));
+                ctx.insert_value("config", self.config_value.clone());
+                let html = self.tera.render("redirect.html", &ctx).map_err(|e| templates::template_error(self.theme, &e, "rendering a redirect"))?;
+                Ok(Output { path: file_for(from), bytes: html.into_bytes() })
+            })
+            .collect()
+    }
+
+    fn statics(&self) -> Result<Vec<Output>> {
+        self.theme
+            .statics
+            .par_iter()
+            .map(|(path, file)| Ok(Output { path: path.clone(), bytes: file.read()? }))
+            .collect()
+    }
+}
+
+/// `old/story` → `/old/story/`; a path with an extension stays a file.
+fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if last.contains('.') || trimmed.ends_with('/') || trimmed.is_empty() {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_for_paths() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(file_for("/fa/news/x/"), "fa/news/x/index.html");
+        assert_eq!(file_for("/old.html"), "old.html");
+        assert_eq!(normalize_alias("old/story"), "/old/story/");
+        assert_eq!(normalize_alias("/old.html"), "/old.html");
+    }
+
+    #[test]
+    fn wire_blocks_render_escaped() {
+        let r = render_plain(&[Block::Paragraph("<b>&</b>".into()), Block::Heading("A & B".into())]);
+        assert!(r.html.contains("<p>&lt;b&gt;&amp;&lt;/b&gt;</p>"));
+        assert!(r.html.contains("<h2 id=\"a-b\">A &amp; B</h2>"));
+        assert_eq!(r.toc.len(), 1);
+    }
+}

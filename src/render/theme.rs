@@ -1,0 +1,178 @@
+//! A theme's templates, static files and translated strings, layered: the
+//! default theme compiled into the binary, then the theme folder on disk,
+//! then the site's own `templates/` and `static/`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Where a file of the theme came from, for error messages.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Embedded(String),
+    Disk(PathBuf),
+}
+
+impl Origin {
+    pub fn display(&self) -> String {
+        match self {
+            Origin::Embedded(p) => format!("(built-in default theme) {p}"),
+            Origin::Disk(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// The layered theme of a site.
+pub struct Theme {
+    /// Template name → (source, origin).
+    pub templates: BTreeMap<String, (String, Origin)>,
+    /// Output path → bytes, theme statics then the site's `static/`.
+    pub statics: BTreeMap<String, StaticFile>,
+    pub strings: Strings,
+}
+
+/// A file copied verbatim to the output.
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+impl StaticFile {
+    pub fn read(&self) -> Result<Vec<u8>> {
+        match self {
+            StaticFile::Embedded(bytes) => Ok(bytes.to_vec()),
+            StaticFile::Disk(path) => std::fs::read(path).map_err(|e| Error::io(path, e)),
+        }
+    }
+}
+
+impl Theme {
+    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+        let mut templates = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        let mut string_files: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+        let theme_dir = root.join("themes").join(&config.theme);
+        if config.theme == "default" {
+            embedded(&DEFAULT_THEME, &mut |path, bytes| {
+                let origin = Origin::Embedded(path.to_string());
+                let text = || String::from_utf8_lossy(bytes).into_owned();
+                if let Some(name) = path.strip_prefix("templates/") {
+                    templates.insert(name.to_string(), (text(), origin));
+                } else if let Some(name) = path.strip_prefix("static/") {
+                    statics.insert(name.to_string(), StaticFile::Embedded(bytes));
+                } else if let Some(name) = path.strip_prefix("i18n/") {
+                    string_files.insert(name.to_string(), (text(), origin));
+                }
+            });
+        } else if !theme_dir.is_dir() {
+            return Err(Error::in_file(root.join("site.toml"), format!("theme `{}` not found", config.theme))
+                .with_help(format!("create {} or set theme = \"default\"", theme_dir.display())));
+        }
+        for (dir, target) in [
+            (theme_dir.join("templates"), Layer::Templates),
+            (theme_dir.join("static"), Layer::Static),
+            (theme_dir.join("i18n"), Layer::Strings),
+            (root.join("templates"), Layer::Templates),
+            (root.join("static"), Layer::Static),
+        ] {
+            for (name, path) in files_under(&dir)? {
+                match target {
+                    Layer::Static => {
+                        statics.insert(name, StaticFile::Disk(path));
+                    }
+                    Layer::Templates | Layer::Strings => {
+                        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                        let map = if target == Layer::Templates { &mut templates } else { &mut string_files };
+                        map.insert(name, (text, Origin::Disk(path)));
+                    }
+                }
+            }
+        }
+        let strings = Strings::parse(string_files, &config.default_language)?;
+        Ok(Theme { templates, statics, strings })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    Templates,
+    Static,
+    Strings,
+}
+
+fn embedded(dir: &'static Dir<'static>, visit: &mut dyn FnMut(&str, &'static [u8])) {
+    for file in dir.files() {
+        visit(&file.path().to_string_lossy().replace('\\', "/"), file.contents());
+    }
+    for sub in dir.dirs() {
+        embedded(sub, visit);
+    }
+}
+
+/// Files under `dir` as (relative path with `/`, full path), skipping
+/// hidden files and editor leftovers.
+pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let name = rel.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            files.push((name, entry.into_path()));
+        }
+    }
+    Ok(files)
+}
+
+/// The theme's translated strings (`i18n/<lang>.toml`), read through `t()`.
+pub struct Strings {
+    by_lang: HashMap<String, HashMap<String, String>>,
+    default_lang: String,
+    missing: Mutex<std::collections::BTreeSet<(String, String)>>,
+}
+
+impl Strings {
+    fn parse(files: BTreeMap<String, (String, Origin)>, default_lang: &str) -> Result<Strings> {
+        let mut by_lang = HashMap::new();
+        for (name, (text, origin)) in files {
+            let Some(lang) = name.strip_suffix(".toml") else { continue };
+            let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| {
+                let file = origin.display();
+                Error::at_offset(file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
+                    .with_help("theme strings are `key = \"text\"` lines")
+            })?;
+            by_lang.insert(lang.to_string(), table.into_iter().collect());
+        }
+        Ok(Strings { by_lang, default_lang: default_lang.to_string(), missing: Mutex::default() })
+    }
+
+    /// The string `key` in `lang`, else in the default language, else the key
+    /// itself; each miss is remembered once for a warning.
+    pub fn get(&self, lang: &str, key: &str) -> String {
+        if let Some(s) = self.by_lang.get(lang).and_then(|m| m.get(key)) {
+            return s.clone();
+        }
+        self.missing.lock().expect("no panics while locked").insert((lang.to_string(), key.to_string()));
+        self.by_lang.get(&self.default_lang).and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// Missing keys seen so far, as (language, key).
+    pub fn take_missing(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.missing.lock().expect("no panics while locked")).into_iter().collect()
+    }
+}

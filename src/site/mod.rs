@@ -1,0 +1,242 @@
+//! Resolve: give every article its URL, link translations, and catch two
+//! articles on one URL. The result, [`Site`], is the model every later stage
+//! reads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::config::Config;
+use crate::content::{Article, Content, SectionMeta};
+use crate::error::{Error, Errors};
+
+/// Characters escaped in URL paths: everything but unreserved characters and
+/// `/`; non-ASCII letters are always percent-encoded (UTF-8).
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\'')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// A site path (`/fa/اخبار/`) as it goes into an `href`.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
+/// A section of one language: its articles and its `_index.md`, if any.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub lang: String,
+    /// `news`, or `news/world` for a nested folder.
+    pub name: String,
+    /// Site path: `/fa/news/`.
+    pub path: String,
+    pub meta: Option<SectionMeta>,
+    /// Article indices in the section's order.
+    pub articles: Vec<usize>,
+}
+
+/// The resolved site.
+#[derive(Debug)]
+pub struct Site {
+    /// The site folder.
+    pub root: std::path::PathBuf,
+    pub config: Config,
+    /// Newest first, then by title, then by source path: the order of every
+    /// list unless a section asks for another.
+    pub articles: Vec<Article>,
+    /// Site path of each article, by index: `/fa/news/slug/`.
+    pub paths: Vec<String>,
+    /// Indices of each article's translations (other languages only).
+    pub translations: Vec<Vec<usize>>,
+    pub sections: Vec<Section>,
+    /// `en/news/story.md` → article index, for `@/` links.
+    pub by_content_path: HashMap<String, usize>,
+    pub warnings: Vec<String>,
+}
+
+impl Site {
+    /// Resolves loaded content into a site.
+    pub fn resolve(root: &std::path::Path, config: Config, content: Content) -> Result<Site, Errors> {
+        let Content { mut articles, sections: metas, warnings } = content;
+        articles.sort_by(|a, b| {
+            b.date
+                .as_ref()
+                .map(|d| d.timestamp())
+                .cmp(&a.date.as_ref().map(|d| d.timestamp()))
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+
+        let mut errors = Vec::new();
+        let mut paths = Vec::with_capacity(articles.len());
+        let mut owners: HashMap<String, usize> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            let path = match permalink(&config, a) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(e);
+                    String::new()
+                }
+            };
+            if let Some(&other) = owners.get(&path) {
+                errors.push(
+                    Error::in_file(
+                        &a.source,
+                        format!(
+                            "{} and {} both map to the URL {path}",
+                            articles[other].source.display(),
+                            a.source.display()
+                        ),
+                    )
+                    .with_help("give one of them another `slug` in its front matter"),
+                );
+            } else if !path.is_empty() {
+                owners.insert(path.clone(), i);
+            }
+            paths.push(path);
+        }
+        if !errors.is_empty() {
+            return Err(Errors(errors));
+        }
+
+        let by_content_path = articles.iter().enumerate().map(|(i, a)| (a.content_path.clone(), i)).collect();
+        let translations = link_translations(&articles);
+        let sections = collect_sections(&config, &articles, metas);
+        Ok(Site { root: root.to_path_buf(), config, articles, paths, translations, sections, by_content_path, warnings })
+    }
+
+    /// Articles of one language, in site order.
+    pub fn articles_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.articles.len()).filter(move |&i| self.articles[i].lang == lang)
+    }
+
+    /// Articles per language that have no translation into `other`.
+    pub fn missing_translations(&self) -> BTreeMap<String, Vec<(usize, String)>> {
+        let mut missing: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+        for (i, a) in self.articles.iter().enumerate() {
+            for lang in &self.config.languages {
+                if lang.code != a.lang && !self.translations[i].iter().any(|&t| self.articles[t].lang == lang.code) {
+                    missing.entry(lang.code.clone()).or_default().push((i, a.lang.clone()));
+                }
+            }
+        }
+        missing
+    }
+}
+
+/// The site path of an article from the `permalink` pattern.
+fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
+    let lang = config.language(&a.lang).expect("articles have configured languages");
+    let local = a.date.as_ref().map(|d| d.date());
+    let mut path = lang.prefix.clone();
+    for part in config.permalink.split('/').filter(|p| !p.is_empty()) {
+        let value = match part {
+            ":slug" => a.slug.clone(),
+            ":section" => a.section.clone(),
+            ":year" | ":month" | ":day" => {
+                let Some(d) = local else {
+                    return Err(Error::in_file(&a.source, format!("the permalink uses {part} but the article has no date"))
+                        .with_help("add a `date` to its front matter"));
+                };
+                match part {
+                    ":year" => format!("{:04}", d.year()),
+                    ":month" => format!("{:02}", d.month()),
+                    _ => format!("{:02}", d.day()),
+                }
+            }
+            literal => literal.to_string(),
+        };
+        if !value.is_empty() {
+            path.push('/');
+            path.push_str(&value);
+        }
+    }
+    path.push('/');
+    Ok(path)
+}
+
+/// Groups articles by translation key; each gets the others of its group,
+/// one per language.
+fn link_translations(articles: &[Article]) -> Vec<Vec<usize>> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        groups.entry(&a.translation_key).or_default().push(i);
+    }
+    articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut others: Vec<usize> = Vec::new();
+            for &j in &groups[a.translation_key.as_str()] {
+                let lang = &articles[j].lang;
+                if j != i && lang != &a.lang && !others.iter().any(|&o| &articles[o].lang == lang) {
+                    others.push(j);
+                }
+            }
+            others
+        })
+        .collect()
+}
+
+fn collect_sections(config: &Config, articles: &[Article], metas: Vec<SectionMeta>) -> Vec<Section> {
+    let mut sections: BTreeMap<(String, String), Section> = BTreeMap::new();
+    fn section<'s>(
+        sections: &'s mut BTreeMap<(String, String), Section>,
+        config: &Config,
+        lang: &str,
+        name: &str,
+    ) -> &'s mut Section {
+        sections.entry((lang.to_string(), name.to_string())).or_insert_with(|| Section {
+            lang: lang.to_string(),
+            name: name.to_string(),
+            path: format!("{}/{}/", config.language(lang).map_or("", |l| l.prefix.as_str()), name),
+            meta: None,
+            articles: Vec::new(),
+        })
+    }
+    for meta in metas {
+        if !meta.section.is_empty() {
+            let lang = meta.lang.clone();
+            let name = meta.section.clone();
+            section(&mut sections, config, &lang, &name).meta = Some(meta);
+        }
+    }
+    for (i, a) in articles.iter().enumerate() {
+        if !a.section.is_empty() {
+            section(&mut sections, config, &a.lang, &a.section).articles.push(i);
+        }
+    }
+    let mut sections: Vec<Section> = sections.into_values().collect();
+    for s in &mut sections {
+        if s.meta.as_ref().is_some_and(|m| m.sort_by == crate::content::SortBy::Title) {
+            s.articles.sort_by(|&a, &b| {
+                articles[a].title.cmp(&articles[b].title).then_with(|| articles[a].source.cmp(&articles[b].source))
+            });
+        }
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(encode_path("/fa/اخبار/"), "/fa/%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1/");
+        assert_eq!(encode_path("/a b/?#"), "/a%20b/%3F%23");
+    }
+}
