@@ -36,15 +36,25 @@ pub fn render_site(options: &BuildOptions) -> Result<(Site, Rendering), Errors> 
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
     if let Some(url) = &options.base_url {
-        let text = format!("title = \"x\"\nbase_url = {}\n", toml::Value::String(url.clone()));
+        let text = format!(
+            "title = \"x\"\nbase_url = {}\n",
+            toml::Value::String(url.clone())
+        );
         let parsed = Config::parse(Path::new("--base-url"), &text)?;
         config.base_url = parsed.base_url;
         config.base_path = parsed.base_path;
     }
     let theme = Arc::new(Theme::load(root, &config).map_err(|e| e.relative_to(root))?);
-    let content = content::load(root, &config, LoadOptions { drafts: options.drafts })?;
+    let content = content::load(
+        root,
+        &config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    )?;
     let site = Site::resolve(root, config, content)?;
-    let rendering = render::render(&site, theme).map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
+    let rendering = render::render(&site, theme)
+        .map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
     Ok((site, rendering))
 }
 
@@ -55,5 +65,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let output_dir = output::output_dir(&options.root, &config, options.output.as_deref())?;
     let (site, rendering) = render_site(options)?;
     let written = output::write(&output_dir, &rendering.files).map_err(Errors::from)?;
-    Ok(BuildReport { site, rendering, output_dir, written, elapsed: start.elapsed() })
+    Ok(BuildReport {
+        site,
+        rendering,
+        output_dir,
+        written,
+        elapsed: start.elapsed(),
+    })
 }

@@ -185,7 +185,7 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            Error::at_offset(path, text, offset, toml_message(&e))
+            Error::at_offset(path, text, offset, with_key(text, offset, toml_message(&e)))
                 .with_help("see the site.toml section of the README for every key")
         })?;
         let key_error = |key: &str, message: String| {
@@ -195,9 +195,9 @@ impl Config {
 
         let base_url = raw.base_url.trim_end_matches('/').to_string();
         let base_path = match base_url.split_once("://") {
-            Some(("http" | "https", rest)) if !rest.is_empty() => {
-                rest.find('/').map_or(String::new(), |i| rest[i..].to_string())
-            }
+            Some(("http" | "https", rest)) if !rest.is_empty() => rest
+                .find('/')
+                .map_or(String::new(), |i| rest[i..].to_string()),
             _ => {
                 return Err(key_error(
                     "base_url",
@@ -208,26 +208,33 @@ impl Config {
         };
         check_timezone(&raw.timezone).map_err(|m| key_error("timezone", m))?;
         if raw.paginate_by == 0 {
-            return Err(key_error("paginate_by", "paginate_by must be at least 1".into()));
+            return Err(key_error(
+                "paginate_by",
+                "paginate_by must be at least 1".into(),
+            ));
         }
         if !raw.permalink.contains(":slug") {
             return Err(key_error(
                 "permalink",
-                format!("permalink `{}` has no :slug, so articles would collide", raw.permalink),
+                format!(
+                    "permalink `{}` has no :slug, so articles would collide",
+                    raw.permalink
+                ),
             ));
         }
         for token in raw.permalink.split('/').filter(|s| s.starts_with(':')) {
             if !matches!(token, ":year" | ":month" | ":day" | ":section" | ":slug") {
-                return Err(key_error(
-                    "permalink",
-                    format!("unknown permalink token `{token}`"),
-                )
-                .with_help("use :year, :month, :day, :section and :slug"));
+                return Err(
+                    key_error("permalink", format!("unknown permalink token `{token}`"))
+                        .with_help("use :year, :month, :day, :section and :slug"),
+                );
             }
         }
         for taxonomy in &raw.taxonomies {
             if taxonomy.is_empty()
-                || !taxonomy.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                || !taxonomy
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 || crate::content::FRONT_MATTER_KEYS.contains(&taxonomy.as_str())
             {
                 return Err(key_error(
@@ -271,8 +278,12 @@ impl Config {
                     .description
                     .or_else(|| raw.description.clone())
                     .unwrap_or_default(),
-                direction: lang.direction.unwrap_or_else(|| Direction::of_language(&code)),
-                calendar: lang.calendar.unwrap_or_else(|| Calendar::of_language(&code)),
+                direction: lang
+                    .direction
+                    .unwrap_or_else(|| Direction::of_language(&code)),
+                calendar: lang
+                    .calendar
+                    .unwrap_or_else(|| Calendar::of_language(&code)),
                 timezone,
                 prefix: if is_default && !raw.default_language_in_subdir {
                     String::new()
@@ -337,6 +348,23 @@ pub(crate) fn toml_message(e: &toml::de::Error) -> String {
     e.message().trim().to_string()
 }
 
+/// Prefixes a message about a value with the key it belongs to, read from
+/// the line at `offset` (`paginate_by: invalid type …`).
+pub(crate) fn with_key(text: &str, offset: usize, message: String) -> String {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    match line.split_once('=') {
+        Some((key, _))
+            if !key.trim().is_empty() && !key.contains('[') && !message.contains(key.trim()) =>
+        {
+            format!("`{}`: {message}", key.trim())
+        }
+        _ => message,
+    }
+}
+
 /// The byte offset of `key` (or the last part of a dotted key) at the start
 /// of a line or a table header, for pointing at a value that parsed but was
 /// rejected.
@@ -368,8 +396,10 @@ mod tests {
 
     #[test]
     fn defaults_fill_in_languages() {
-        let c = parse("title = \"B\"\nbase_url = \"https://x.org/sub/\"\n[languages.fa]\n[languages.en]\n")
-            .unwrap();
+        let c = parse(
+            "title = \"B\"\nbase_url = \"https://x.org/sub/\"\n[languages.fa]\n[languages.en]\n",
+        )
+        .unwrap();
         assert_eq!(c.base_url, "https://x.org/sub");
         assert_eq!(c.base_path, "/sub");
         assert_eq!(c.languages[0].code, "en");
@@ -389,9 +419,11 @@ mod tests {
 
     #[test]
     fn wrong_type_and_bad_zone_are_errors() {
-        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\npaginate_by = \"ten\"\n").unwrap_err();
+        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\npaginate_by = \"ten\"\n")
+            .unwrap_err();
         assert_eq!(e.position.unwrap().line, 3);
-        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\ntimezone = \"Mars/Base\"\n").unwrap_err();
+        let e = parse("title = \"B\"\nbase_url = \"https://x.org\"\ntimezone = \"Mars/Base\"\n")
+            .unwrap_err();
         assert!(e.message.contains("Mars/Base"));
         assert_eq!(e.position.unwrap().line, 3);
     }

@@ -177,9 +177,15 @@ mod tests {
     fn position_counts_characters_not_bytes() {
         let text = "title = \"x\"\nتیتر = 3";
         let offset = text.find('=').unwrap();
-        assert_eq!(Position::of_offset(text, offset), Position { line: 1, column: 7 });
+        assert_eq!(
+            Position::of_offset(text, offset),
+            Position { line: 1, column: 7 }
+        );
         let offset = text.rfind('=').unwrap();
-        assert_eq!(Position::of_offset(text, offset), Position { line: 2, column: 6 });
+        assert_eq!(
+            Position::of_offset(text, offset),
+            Position { line: 2, column: 6 }
+        );
     }
 
     #[test]

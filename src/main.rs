@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "bulletin", version, about = "Build multilingual news bulletins into static websites.")]
+#[command(
+    name = "bulletin",
+    version,
+    about = "Build multilingual news bulletins into static websites."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,10 +59,27 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { root, output, base_url, drafts, missing_translations } => {
-            bulletin::cmd::build::run(bulletin::BuildOptions { root, output, base_url, drafts }, missing_translations)
-        }
-        Command::New { path, title, lang, root } => bulletin::cmd::new::run(&root, &path, title, lang),
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            missing_translations,
+        } => bulletin::cmd::build::run(
+            bulletin::BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+            },
+            missing_translations,
+        ),
+        Command::New {
+            path,
+            title,
+            lang,
+            root,
+        } => bulletin::cmd::new::run(&root, &path, title, lang),
         Command::Init { dir } => bulletin::cmd::init::run(&dir),
     };
     match result {

@@ -17,7 +17,12 @@ pub fn run(options: BuildOptions, missing_translations: bool) -> Result<(), Erro
             }
         }
     }
-    let per_lang: Vec<String> = report.rendering.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    let per_lang: Vec<String> = report
+        .rendering
+        .pages
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
     let total: usize = report.rendering.pages.values().sum();
     let w = report.written;
     println!(

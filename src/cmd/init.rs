@@ -10,8 +10,14 @@ pub fn run(dir: &Path) -> Result<(), Errors> {
     }
     let files: [(&str, &str); 4] = [
         ("site.toml", include_str!("init/site.toml")),
-        ("content/en/news/_index.md", include_str!("init/news_index.md")),
-        ("content/en/news/welcome.md", include_str!("init/welcome.md")),
+        (
+            "content/en/news/_index.md",
+            include_str!("init/news_index.md"),
+        ),
+        (
+            "content/en/news/welcome.md",
+            include_str!("init/welcome.md"),
+        ),
         ("static/.gitkeep", ""),
     ];
     for (path, text) in files {
@@ -21,6 +27,10 @@ pub fn run(dir: &Path) -> Result<(), Errors> {
         }
         std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     }
-    println!("Created a new bulletin in {}. Build it with: bulletin build --root {}", dir.display(), dir.display());
+    println!(
+        "Created a new bulletin in {}. Build it with: bulletin build --root {}",
+        dir.display(),
+        dir.display()
+    );
     Ok(())
 }

@@ -5,27 +5,50 @@ use std::path::Path;
 use crate::config::Config;
 use crate::error::{Error, Errors};
 
-pub fn run(root: &Path, path: &Path, title: Option<String>, lang: Option<String>) -> Result<(), Errors> {
+pub fn run(
+    root: &Path,
+    path: &Path,
+    title: Option<String>,
+    lang: Option<String>,
+) -> Result<(), Errors> {
     let config = Config::load(root).map_err(|e| e.relative_to(root))?;
-    let target = if path.starts_with("content") || path.is_absolute() { root.join(path) } else { root.join("content").join(path) };
+    let target = if path.starts_with("content") || path.is_absolute() {
+        root.join(path)
+    } else {
+        root.join("content").join(path)
+    };
     if target.exists() {
-        return Err(Error::in_file(&target, "the file already exists").with_help("choose another name").into());
+        return Err(Error::in_file(&target, "the file already exists")
+            .with_help("choose another name")
+            .into());
     }
     let ext = target.extension().and_then(|e| e.to_str()).unwrap_or("");
     if ext != "md" && ext != "txt" {
-        return Err(Error::in_file(&target, "articles end in .md (Markdown) or .txt (plain text)").into());
+        return Err(Error::in_file(
+            &target,
+            "articles end in .md (Markdown) or .txt (plain text)",
+        )
+        .into());
     }
     if let Some(l) = &lang
         && config.language(l).is_none()
     {
-        return Err(Error::in_file(root.join("site.toml"), format!("`{l}` is not a language of this site"))
-            .with_help("add a [languages.…] table to site.toml")
-            .into());
+        return Err(Error::in_file(
+            root.join("site.toml"),
+            format!("`{l}` is not a language of this site"),
+        )
+        .with_help("add a [languages.…] table to site.toml")
+        .into());
     }
     let title = title.unwrap_or_else(|| {
-        target.file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default()
+        target
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+            .unwrap_or_default()
     });
-    let zone = jiff::tz::db().get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone = jiff::tz::db()
+        .get(&config.timezone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     let now = jiff::Timestamp::now().to_zoned_datetime(zone);
     let mut text = format!(
         "+++\ntitle = {}\ndate = {}\n",
@@ -34,8 +57,15 @@ pub fn run(root: &Path, path: &Path, title: Option<String>, lang: Option<String>
     );
     // A language given but not implied by the path goes in the file name.
     let target = match lang {
-        Some(l) if !target.strip_prefix(root.join("content")).is_ok_and(|p| p.starts_with(&l)) => {
-            let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        Some(l)
+            if !target
+                .strip_prefix(root.join("content"))
+                .is_ok_and(|p| p.starts_with(&l)) =>
+        {
+            let stem = target
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             target.with_file_name(format!("{stem}.{l}.{ext}"))
         }
         _ => target,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::config::{find_key, toml_message};
+use crate::config::{find_key, toml_message, with_key};
 use crate::error::{Error, Result};
 
 /// Keys every article may carry; configured taxonomies come on top.
@@ -78,8 +78,15 @@ pub fn split<'a>(path: &Path, file: &'a str) -> Result<Option<Split<'a>>> {
         }
         offset += line.len();
     }
-    Err(Error::at_offset(path, file, 0, format!("front matter opened with `{fence}` is never closed"))
-        .with_help(format!("add a line with only `{fence}` after the front matter")))
+    Err(Error::at_offset(
+        path,
+        file,
+        0,
+        format!("front matter opened with `{fence}` is never closed"),
+    )
+    .with_help(format!(
+        "add a line with only `{fence}` after the front matter"
+    )))
 }
 
 /// A date as written: a string, or a TOML datetime (unquoted).
@@ -166,7 +173,12 @@ pub fn key_offset(split: &Split, key: &str) -> usize {
 
 /// Parses the front matter of an article. `allowed` are the keys beyond the
 /// fixed ones (the taxonomies for articles).
-pub fn parse_article(path: &Path, file: &str, split: &Split, taxonomies: &[String]) -> Result<FrontMatter> {
+pub fn parse_article(
+    path: &Path,
+    file: &str,
+    split: &Split,
+    taxonomies: &[String],
+) -> Result<FrontMatter> {
     let keys = top_level_keys(path, file, split)?;
     for key in &keys {
         if !FRONT_MATTER_KEYS.contains(&key.as_str()) && !taxonomies.contains(key) {
@@ -189,15 +201,24 @@ pub fn parse_article(path: &Path, file: &str, split: &Split, taxonomies: &[Strin
 pub fn parse_section(path: &Path, file: &str, split: &Split) -> Result<SectionFrontMatter> {
     for key in top_level_keys(path, file, split)? {
         if !SECTION_KEYS.contains(&key.as_str()) {
-            return Err(unknown_key(path, file, split, &key, SECTION_KEYS)
-                .with_help(format!("a section's _index.md takes {}", SECTION_KEYS.join(", "))));
+            return Err(
+                unknown_key(path, file, split, &key, SECTION_KEYS).with_help(format!(
+                    "a section's _index.md takes {}",
+                    SECTION_KEYS.join(", ")
+                )),
+            );
         }
     }
     deserialize(path, file, split)
 }
 
 fn unknown_key(path: &Path, file: &str, split: &Split, key: &str, _known: &[&str]) -> Error {
-    Error::at_offset(path, file, key_offset(split, key), format!("unknown front matter key `{key}`"))
+    Error::at_offset(
+        path,
+        file,
+        key_offset(split, key),
+        format!("unknown front matter key `{key}`"),
+    )
 }
 
 /// A list of terms; a single string is taken as a list of one.
@@ -214,7 +235,9 @@ impl<'de> Deserialize<'de> for TermList {
         match OneOrMany::deserialize(d) {
             Ok(OneOrMany::One(s)) => Ok(TermList(vec![s])),
             Ok(OneOrMany::Many(v)) => Ok(TermList(v)),
-            Err(_) => Err(serde::de::Error::custom("expected a list of terms such as [\"culture\", \"media\"]")),
+            Err(_) => Err(serde::de::Error::custom(
+                "expected a list of terms such as [\"culture\", \"media\"]",
+            )),
         }
     }
 }
@@ -222,46 +245,68 @@ impl<'de> Deserialize<'de> for TermList {
 fn top_level_keys(path: &Path, file: &str, split: &Split) -> Result<Vec<String>> {
     match split.format {
         Format::Toml => {
-            let table: toml::Table = toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
+            let table: toml::Table =
+                toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
             Ok(table.keys().cloned().collect())
         }
         Format::Yaml => {
-            let value: serde_yaml_ng::Value =
-                serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e))?;
+            let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(split.text)
+                .map_err(|e| yaml_error(path, file, split, &e))?;
             match value {
                 serde_yaml_ng::Value::Null => Ok(Vec::new()),
                 serde_yaml_ng::Value::Mapping(m) => Ok(m
                     .keys()
                     .map(|k| k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned))
                     .collect()),
-                _ => Err(Error::at_offset(path, file, split.offset, "front matter must be a set of `key: value` lines")),
+                _ => Err(Error::at_offset(
+                    path,
+                    file,
+                    split.offset,
+                    "front matter must be a set of `key: value` lines",
+                )),
             }
         }
     }
 }
 
-fn deserialize<T: serde::de::DeserializeOwned + Default>(path: &Path, file: &str, split: &Split) -> Result<T> {
+fn deserialize<T: serde::de::DeserializeOwned + Default>(
+    path: &Path,
+    file: &str,
+    split: &Split,
+) -> Result<T> {
     match split.format {
         Format::Toml => toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e)),
         Format::Yaml if split.text.trim().is_empty() => Ok(T::default()),
-        Format::Yaml => serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e)),
+        Format::Yaml => {
+            serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e))
+        }
     }
 }
 
 /// One key's value, deserialized alone so that the struct above can ignore
 /// keys whose names come from the configuration.
-fn deserialize_key<T: serde::de::DeserializeOwned>(path: &Path, file: &str, split: &Split, key: &str) -> Result<T> {
+fn deserialize_key<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    file: &str,
+    split: &Split,
+    key: &str,
+) -> Result<T> {
     let at_key = |message: String| Error::at_offset(path, file, key_offset(split, key), message);
     match split.format {
         Format::Toml => {
-            let mut table: toml::Table = toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
+            let mut table: toml::Table =
+                toml::from_str(split.text).map_err(|e| toml_error(path, file, split, &e))?;
             let value = table.remove(key).unwrap_or(toml::Value::Array(Vec::new()));
-            value.try_into().map_err(|e: toml::de::Error| at_key(format!("`{key}`: {}", toml_message(&e))))
+            value
+                .try_into()
+                .map_err(|e: toml::de::Error| at_key(format!("`{key}`: {}", toml_message(&e))))
         }
         Format::Yaml => {
-            let mut map: serde_yaml_ng::Mapping =
-                serde_yaml_ng::from_str(split.text).map_err(|e| yaml_error(path, file, split, &e))?;
-            let value = map.remove(key).unwrap_or(serde_yaml_ng::Value::Sequence(Vec::new()));
+            let mut map: serde_yaml_ng::Mapping = serde_yaml_ng::from_str(split.text)
+                .map_err(|e| yaml_error(path, file, split, &e))?;
+            let value = map
+                .remove(key)
+                .unwrap_or(serde_yaml_ng::Value::Sequence(Vec::new()));
             serde_yaml_ng::from_value(value).map_err(|e| at_key(format!("`{key}`: {e}")))
         }
     }
@@ -269,7 +314,13 @@ fn deserialize_key<T: serde::de::DeserializeOwned>(path: &Path, file: &str, spli
 
 fn toml_error(path: &Path, file: &str, split: &Split, e: &toml::de::Error) -> Error {
     let offset = split.offset + e.span().map_or(0, |s| s.start);
-    Error::at_offset(path, file, offset, format!("invalid TOML front matter: {}", toml_message(e)))
+    let message = with_key(file, offset, toml_message(e));
+    Error::at_offset(
+        path,
+        file,
+        offset,
+        format!("invalid TOML front matter: {message}"),
+    )
 }
 
 fn yaml_error(path: &Path, file: &str, split: &Split, e: &serde_yaml_ng::Error) -> Error {
@@ -277,8 +328,17 @@ fn yaml_error(path: &Path, file: &str, split: &Split, e: &serde_yaml_ng::Error) 
     // serde_yaml appends "at line L column C" relative to the front matter;
     // the position we print is the file's, so drop theirs.
     let message = e.to_string();
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    Error::at_offset(path, file, offset, format!("invalid YAML front matter: {message}"))
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    Error::at_offset(
+        path,
+        file,
+        offset,
+        format!("invalid YAML front matter: {message}"),
+    )
 }
 
 #[cfg(test)]
@@ -293,8 +353,12 @@ mod tests {
 
     #[test]
     fn toml_and_yaml_give_the_same_fields() {
-        let t = parse("+++\ntitle = \"A\"\ndate = 2018-07-12T07:08:00+04:30\ntags = [\"x\"]\n+++\nbody").unwrap();
-        let y = parse("---\ntitle: A\ndate: 2018-07-12T07:08:00+04:30\ntags: [x]\n---\nbody").unwrap();
+        let t = parse(
+            "+++\ntitle = \"A\"\ndate = 2018-07-12T07:08:00+04:30\ntags = [\"x\"]\n+++\nbody",
+        )
+        .unwrap();
+        let y =
+            parse("---\ntitle: A\ndate: 2018-07-12T07:08:00+04:30\ntags: [x]\n---\nbody").unwrap();
         assert_eq!(t.title, y.title);
         assert_eq!(t.date.unwrap().0, "2018-07-12T07:08:00+04:30");
         assert_eq!(y.date.unwrap().0, "2018-07-12T07:08:00+04:30");

@@ -49,7 +49,11 @@ impl HeadingIds {
         }
         let n = self.0.entry(base.clone()).or_insert(0);
         *n += 1;
-        if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+        if *n == 1 {
+            base
+        } else {
+            format!("{base}-{}", *n - 1)
+        }
     }
 }
 
@@ -91,7 +95,12 @@ pub fn render(
     let mut parser = Parser::new_ext(body, options).into_offset_iter().peekable();
     while let Some((event, range)) = parser.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 // Collect the heading's inner events to learn its text.
                 let mut inner = Vec::new();
                 let mut text = String::new();
@@ -106,13 +115,20 @@ pub fn render(
                 let id = id.map_or_else(|| ids.next(&text), |i| i.to_string());
                 words += text.split_whitespace().count();
                 flat_toc.push((heading_number(level), id.clone(), text));
-                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes,
+                    attrs,
+                }));
                 events.extend(inner);
                 events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -125,20 +141,33 @@ pub fn render(
                 }
                 events.push(Event::Html(code_block(&code, &lang, highlight).into()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
                 let (target, fragment) = match dest_url[2..].split_once('#') {
                     Some((t, f)) => (t, Some(f)),
                     None => (&dest_url[2..], None),
                 };
                 let Some(url) = resolve(target) else {
-                    return Err(MarkdownError::BrokenLink { target: dest_url.to_string(), offset: range.start });
+                    return Err(MarkdownError::BrokenLink {
+                        target: dest_url.to_string(),
+                        offset: range.start,
+                    });
                 };
                 let url = match fragment {
                     Some(f) => format!("{url}#{f}"),
                     None => url,
                 };
                 depth += 1;
-                events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
             }
             Event::FootnoteReference(name) => {
                 let next = footnotes.len() + 1;
@@ -195,7 +224,12 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut html, events[..split].iter().cloned());
     let summary = html.clone();
     pulldown_cmark::html::push_html(&mut html, events[split..].iter().cloned());
-    Ok(Rendered { html, summary, toc: nest(flat_toc), words })
+    Ok(Rendered {
+        html,
+        summary,
+        toc: nest(flat_toc),
+        words,
+    })
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -215,11 +249,17 @@ fn code_block(code: &str, lang: &str, highlight: bool) -> String {
     }
     let set = syntaxes();
     let Some(syntax) = set.find_syntax_by_token(lang) else {
-        return format!("<pre><code class=\"language-{lang}\">{}</code></pre>\n", escaped());
+        return format!(
+            "<pre><code class=\"language-{lang}\">{}</code></pre>\n",
+            escaped()
+        );
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return format!("<pre><code>{}</code></pre>\n", escaped());
         }
     }
@@ -241,7 +281,12 @@ pub fn pulldown_cmark_escape_html(text: &str) -> String {
 fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
     let mut roots: Vec<Heading> = Vec::new();
     for (level, id, title) in flat {
-        let heading = Heading { level, id, title, children: Vec::new() };
+        let heading = Heading {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
         let mut siblings = &mut roots;
         while siblings.last().is_some_and(|last| last.level < level) {
             siblings = &mut siblings.last_mut().expect("checked").children;
@@ -256,7 +301,10 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> Rendered {
-        render(body, true, true, &|t| (t == "en/a.md").then(|| "/a/".to_string())).unwrap()
+        render(body, true, true, &|t| {
+            (t == "en/a.md").then(|| "/a/".to_string())
+        })
+        .unwrap()
     }
 
     #[test]
@@ -271,7 +319,9 @@ mod tests {
 
     #[test]
     fn extensions_render() {
-        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^n].\n\n[^n]: The note.\n");
+        let r = md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^n].\n\n[^n]: The note.\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("type=\"checkbox\""));
@@ -284,7 +334,11 @@ mod tests {
         let r = md("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
         assert!(r.summary.contains("Second.") && !r.summary.contains("Third."));
         let r = md("# Title\n\nFirst.\n\nSecond.\n");
-        assert!(r.summary.contains("First.") && !r.summary.contains("Second."), "{}", r.summary);
+        assert!(
+            r.summary.contains("First.") && !r.summary.contains("Second."),
+            "{}",
+            r.summary
+        );
     }
 
     #[test]
@@ -292,7 +346,13 @@ mod tests {
         let r = md("[a](@/en/a.md#part)");
         assert!(r.html.contains("href=\"/a/#part\""), "{}", r.html);
         let e = render("x [b](@/en/b.md)", true, true, &|_| None).unwrap_err();
-        assert_eq!(e, MarkdownError::BrokenLink { target: "@/en/b.md".into(), offset: 2 });
+        assert_eq!(
+            e,
+            MarkdownError::BrokenLink {
+                target: "@/en/b.md".into(),
+                offset: 2
+            }
+        );
     }
 
     #[test]

@@ -102,10 +102,16 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(".")));
     for entry in walker {
         let entry = entry.map_err(|e| {
-            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content.clone());
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content.clone());
             Error::in_file(&path, format!("cannot read {}: {e}", path.display()))
         })?;
-        let is_source = matches!(entry.path().extension().and_then(|e| e.to_str()), Some("md" | "txt"));
+        let is_source = matches!(
+            entry.path().extension().and_then(|e| e.to_str()),
+            Some("md" | "txt")
+        );
         if entry.file_type().is_file() && is_source {
             files.push(entry.into_path());
         }
@@ -126,14 +132,17 @@ pub fn is_ignored(name: &str) -> bool {
 /// Reads every content file of the site.
 pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Errors> {
     let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
-    let results: Vec<Result<Loaded>> = files.par_iter().map(|path| load_file(root, path, config)).collect();
+    let results: Vec<Result<Loaded>> = files
+        .par_iter()
+        .map(|path| load_file(root, path, config))
+        .collect();
     let mut content = Content::default();
     let mut errors = Vec::new();
     for result in results {
         match result {
             Ok(Loaded::Article(a)) if a.draft && !options.drafts => {}
             Ok(Loaded::Article(a)) => content.articles.push(*a),
-            Ok(Loaded::Section(s)) => content.sections.push(s),
+            Ok(Loaded::Section(s)) => content.sections.push(*s),
             Err(e) => errors.push(e.relative_to(root)),
         }
     }
@@ -158,7 +167,7 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Conten
 /// What one content file turned out to be.
 pub enum Loaded {
     Article(Box<Article>),
-    Section(SectionMeta),
+    Section(Box<SectionMeta>),
 }
 
 /// Where a file sits: its language, section and translation key.
@@ -172,10 +181,16 @@ struct Place {
 
 fn place(content_dir: &Path, path: &Path, config: &Config) -> Place {
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
-    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     let content_path = parts.join("/");
     let file = parts.pop().unwrap_or_default();
-    let mut stem = Path::new(&file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut stem = Path::new(&file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut lang = None;
     if parts.first().is_some_and(|p| config.language(p).is_some()) {
         lang = Some(parts.remove(0));
@@ -219,7 +234,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
             Some(s) => (front_matter::parse_section(path, text, s)?, s.body),
             None => (Default::default(), text),
         };
-        return Ok(Loaded::Section(SectionMeta {
+        return Ok(Loaded::Section(Box::new(SectionMeta {
             source,
             lang: place.lang,
             section: place.section,
@@ -230,28 +245,44 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
             template: fm.template,
             extra: fm.extra.unwrap_or(serde_json::Value::Null),
             body: body.to_string(),
-        }));
+        })));
     }
 
-    let language = config.language(&place.lang).expect("place() only returns configured languages");
+    let language = config
+        .language(&place.lang)
+        .expect("place() only returns configured languages");
     let (fm, body_text, body_offset, wire_story) = match (&split, is_text) {
-        (Some(s), _) => (front_matter::parse_article(path, text, s, &config.taxonomies)?, s.body, s.body_offset, None),
-        (None, true) => (Default::default(), "", text.len(), Some(wire::parse(path, text)?)),
+        (Some(s), _) => (
+            front_matter::parse_article(path, text, s, &config.taxonomies)?,
+            s.body,
+            s.body_offset,
+            None,
+        ),
+        (None, true) => (
+            Default::default(),
+            "",
+            text.len(),
+            Some(wire::parse(path, text)?),
+        ),
         (None, false) => (Default::default(), text, 0, None),
     };
 
-    let zone_name = fm.timezone.clone().unwrap_or_else(|| language.timezone.clone());
+    let zone_name = fm
+        .timezone
+        .clone()
+        .unwrap_or_else(|| language.timezone.clone());
     let at_key = |key: &str, message: String| {
         let s = split.as_ref().expect("keys only come from front matter");
         Error::at_offset(path, text, front_matter::key_offset(s, key), message)
     };
     let zone = time_zone(&zone_name).map_err(|m| at_key("timezone", m))?;
-    let read_date = |key: &str, value: &Option<front_matter::DateText>| -> Result<Option<ZonedDateTime>> {
-        value
-            .as_ref()
-            .map(|d| parse_date(&d.0, &zone).map_err(|m| at_key(key, m)))
-            .transpose()
-    };
+    let read_date =
+        |key: &str, value: &Option<front_matter::DateText>| -> Result<Option<ZonedDateTime>> {
+            value
+                .as_ref()
+                .map(|d| parse_date(&d.0, &zone).map_err(|m| at_key(key, m)))
+                .transpose()
+        };
     let mut date = read_date("date", &fm.date)?;
     let updated = read_date("updated", &fm.updated)?;
 
@@ -263,10 +294,15 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
         None if is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
         None => (fm.title.clone(), Body::Markdown(body_text.to_string())),
     };
-    let title = fm.title.or(title).filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-        Error::in_file(path, "the article has no title")
-            .with_help("add `title = \"…\"` to its front matter (or a headline line to wire copy)")
-    })?;
+    let title = fm
+        .title
+        .or(title)
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            Error::in_file(path, "the article has no title").with_help(
+                "add `title = \"…\"` to its front matter (or a headline line to wire copy)",
+            )
+        })?;
 
     // Wire copy is named by wire ids (`000_5abb4f6b.txt`), so its headline
     // makes a better URL; everything else is named by its file.
@@ -277,13 +313,17 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
     };
     let slug = slugify(&slug_source, config.slugify);
     if slug.is_empty() {
-        return Err(Error::in_file(path, format!("`{slug_source}` gives an empty slug"))
-            .with_help("set `slug = \"…\"` in the front matter"));
+        return Err(
+            Error::in_file(path, format!("`{slug_source}` gives an empty slug"))
+                .with_help("set `slug = \"…\"` in the front matter"),
+        );
     }
-    let translation_key = fm.translation_key.unwrap_or_else(|| match place.section.as_str() {
-        "" => place.stem.clone(),
-        s => format!("{s}/{}", place.stem),
-    });
+    let translation_key = fm
+        .translation_key
+        .unwrap_or_else(|| match place.section.as_str() {
+            "" => place.stem.clone(),
+            s => format!("{s}/{}", place.stem),
+        });
 
     Ok(Loaded::Article(Box::new(Article {
         source,
@@ -316,7 +356,14 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", ".#a.md", "a.md.tmp"] {
+        for name in [
+            ".hidden.md",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            ".#a.md",
+            "a.md.tmp",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("a.md"));
@@ -331,9 +378,15 @@ mod tests {
         .unwrap();
         let c = Path::new("/s/content");
         let p = place(c, Path::new("/s/content/fa/news/a.md"), &config);
-        assert_eq!((p.lang.as_str(), p.section.as_str(), p.stem.as_str()), ("fa", "news", "a"));
+        assert_eq!(
+            (p.lang.as_str(), p.section.as_str(), p.stem.as_str()),
+            ("fa", "news", "a")
+        );
         let p = place(c, Path::new("/s/content/news/a.fa.md"), &config);
-        assert_eq!((p.lang.as_str(), p.section.as_str(), p.stem.as_str()), ("fa", "news", "a"));
+        assert_eq!(
+            (p.lang.as_str(), p.section.as_str(), p.stem.as_str()),
+            ("fa", "news", "a")
+        );
         let p = place(c, Path::new("/s/content/about.md"), &config);
         assert_eq!((p.lang.as_str(), p.section.as_str()), ("en", ""));
     }

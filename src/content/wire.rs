@@ -45,32 +45,60 @@ const CLOSING: &[char] = &[
 
 /// Reads a wire story: the dateline, the headline and the body.
 pub fn parse(path: &Path, text: &str) -> Result<WireStory> {
-    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
     let (dateline_index, dateline) = lines.next().ok_or_else(|| {
         Error::in_file(path, "empty wire story")
             .with_help("start it with a dateline such as `Jul 12, 2018 07:08 Asia/Tehran`")
     })?;
     let date = parse_dateline(dateline).map_err(|m| {
-        Error::at(path, text, crate::error::Position { line: dateline_index + 1, column: 1 }, m).with_help(
+        Error::at(
+            path,
+            text,
+            crate::error::Position {
+                line: dateline_index + 1,
+                column: 1,
+            },
+            m,
+        )
+        .with_help(
             "a .txt file without front matter is wire copy: its first line is a dateline \
              `Mon DD, YYYY HH:MM Area/City`; or give it +++ front matter",
         )
     })?;
-    let (headline_index, headline) = lines.find(|(_, l)| !l.trim().is_empty()).ok_or_else(|| {
-        Error::in_file(path, "wire story has a dateline but no headline")
-            .with_help("put the headline on the line after the dateline, e.g. `  • Headline`")
-    })?;
-    let title = headline.trim().trim_start_matches(['•', '*', '-', '·', '●']).trim().to_string();
+    let (headline_index, headline) =
+        lines.find(|(_, l)| !l.trim().is_empty()).ok_or_else(|| {
+            Error::in_file(path, "wire story has a dateline but no headline")
+                .with_help("put the headline on the line after the dateline, e.g. `  • Headline`")
+        })?;
+    let title = headline
+        .trim()
+        .trim_start_matches(['•', '*', '-', '·', '●'])
+        .trim()
+        .to_string();
     if title.is_empty() {
         return Err(Error::at(
             path,
             text,
-            crate::error::Position { line: headline_index + 1, column: 1 },
+            crate::error::Position {
+                line: headline_index + 1,
+                column: 1,
+            },
             "the headline is empty",
         ));
     }
-    let body_start: usize = text.lines().take(headline_index + 1).map(|l| l.len() + 1).sum();
-    Ok(WireStory { date, title, blocks: blocks(text.get(body_start..).unwrap_or("")) })
+    let body_start: usize = text
+        .lines()
+        .take(headline_index + 1)
+        .map(|l| l.len() + 1)
+        .sum();
+    Ok(WireStory {
+        date,
+        title,
+        blocks: blocks(text.get(body_start..).unwrap_or("")),
+    })
 }
 
 /// Splits body text into paragraphs and sub-headings.
@@ -118,12 +146,18 @@ mod tests {
     #[test]
     fn reads_dateline_headline_and_blocks() {
         let story = parse(Path::new("a.txt"), STORY).unwrap();
-        assert_eq!(crate::locale::dates::rfc3339(&story.date), "2019-03-03T09:15:00+03:00");
+        assert_eq!(
+            crate::locale::dates::rfc3339(&story.date),
+            "2019-03-03T09:15:00+03:00"
+        );
         assert_eq!(story.title, "Museums agree on a loan");
         assert_eq!(
             story.blocks,
             vec![
-                Block::Paragraph("The two museums signed an agreement on Monday. It runs for three years.".into()),
+                Block::Paragraph(
+                    "The two museums signed an agreement on Monday. It runs for three years."
+                        .into()
+                ),
                 Block::Heading("What the agreement covers".into()),
                 Block::Paragraph("\"It is a start,\" the director said.".into()),
             ]
@@ -133,14 +167,21 @@ mod tests {
     #[test]
     fn persian_question_is_not_a_heading() {
         assert_eq!(blocks("چه خبر؟"), vec![Block::Paragraph("چه خبر؟".into())]);
-        assert_eq!(blocks("همکاری رسانه‌ای"), vec![Block::Heading("همکاری رسانه‌ای".into())]);
+        assert_eq!(
+            blocks("همکاری رسانه‌ای"),
+            vec![Block::Heading("همکاری رسانه‌ای".into())]
+        );
     }
 
     #[test]
     fn bad_dateline_points_at_it() {
         let e = parse(Path::new("a.txt"), "\nYesterday at noon\n  • Title\n").unwrap_err();
         assert_eq!(e.position.unwrap().line, 2);
-        let e = parse(Path::new("a.txt"), "Jul 12, 2018 07:08 Mars/Olympus\n  • Title\n").unwrap_err();
+        let e = parse(
+            Path::new("a.txt"),
+            "Jul 12, 2018 07:08 Mars/Olympus\n  • Title\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("Mars/Olympus"), "{}", e.message);
     }
 }

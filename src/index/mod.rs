@@ -13,9 +13,17 @@ pub enum ListKind {
     Home,
     /// Index into `Site::sections`.
     Section(usize),
-    Term { taxonomy: String, term: usize },
-    Year { year: i32 },
-    Month { year: i32, month: u8 },
+    Term {
+        taxonomy: String,
+        term: usize,
+    },
+    Year {
+        year: i32,
+    },
+    Month {
+        year: i32,
+        month: u8,
+    },
 }
 
 /// A paginated list of articles at one URL.
@@ -98,7 +106,10 @@ pub fn build(site: &Site) -> Indexes {
     };
     let per_page = site.config.paginate_by;
     for lang in &site.config.languages {
-        let dated: Vec<usize> = site.articles_in(&lang.code).filter(|&i| site.articles[i].date.is_some()).collect();
+        let dated: Vec<usize> = site
+            .articles_in(&lang.code)
+            .filter(|&i| site.articles[i].date.is_some())
+            .collect();
         ix.listings.push(Listing {
             kind: ListKind::Home,
             lang: lang.code.clone(),
@@ -112,7 +123,9 @@ pub fn build(site: &Site) -> Indexes {
             let path = format!("{}/{}/", lang.prefix, taxonomy);
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for i in site.articles_in(&lang.code) {
-                let Some(names) = site.articles[i].taxonomies.get(taxonomy) else { continue };
+                let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
+                    continue;
+                };
                 for name in names {
                     let slug = slugify(name, site.config.slugify);
                     if slug.is_empty() {
@@ -126,16 +139,28 @@ pub fn build(site: &Site) -> Indexes {
                     });
                     if term.items.last() != Some(&i) {
                         term.items.push(i);
-                        ix.article_terms[i].push((taxonomy.clone(), term.name.clone(), term.path.clone()));
+                        ix.article_terms[i].push((
+                            taxonomy.clone(),
+                            term.name.clone(),
+                            term.path.clone(),
+                        ));
                     }
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+            terms.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
             // Article term links keep the display name chosen above.
             for (n, term) in terms.iter().enumerate() {
                 ix.listings.push(Listing {
-                    kind: ListKind::Term { taxonomy: taxonomy.clone(), term: n },
+                    kind: ListKind::Term {
+                        taxonomy: taxonomy.clone(),
+                        term: n,
+                    },
                     lang: lang.code.clone(),
                     path: term.path.clone(),
                     items: term.items.clone(),
@@ -143,7 +168,12 @@ pub fn build(site: &Site) -> Indexes {
                     feeds: true,
                 });
             }
-            ix.taxonomies.push(Taxonomy { lang: lang.code.clone(), name: taxonomy.clone(), path, terms });
+            ix.taxonomies.push(Taxonomy {
+                lang: lang.code.clone(),
+                name: taxonomy.clone(),
+                path,
+                terms,
+            });
         }
 
         let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
@@ -153,7 +183,11 @@ pub fn build(site: &Site) -> Indexes {
             years.entry(y).or_default().entry(m).or_default().push(i);
             ix.article_month[i] = Some(month_path(&lang.prefix, y, m));
         }
-        let mut archive = Archive { lang: lang.code.clone(), path: format!("{}/archive/", lang.prefix), years: Vec::new() };
+        let mut archive = Archive {
+            lang: lang.code.clone(),
+            path: format!("{}/archive/", lang.prefix),
+            years: Vec::new(),
+        };
         for (year, months) in years.into_iter().rev() {
             let mut y = ArchiveYear {
                 year,
@@ -163,13 +197,21 @@ pub fn build(site: &Site) -> Indexes {
             };
             for (month, items) in months.into_iter().rev() {
                 y.items.extend(&items);
-                y.months.push(ArchiveMonth { year, month, path: month_path(&lang.prefix, year, month), items });
+                y.months.push(ArchiveMonth {
+                    year,
+                    month,
+                    path: month_path(&lang.prefix, year, month),
+                    items,
+                });
             }
             // Months were appended newest first; keep site order within the year.
             y.items.sort_unstable();
             for m in &y.months {
                 ix.listings.push(Listing {
-                    kind: ListKind::Month { year, month: m.month },
+                    kind: ListKind::Month {
+                        year,
+                        month: m.month,
+                    },
                     lang: lang.code.clone(),
                     path: m.path.clone(),
                     items: m.items.clone(),
@@ -195,7 +237,11 @@ pub fn build(site: &Site) -> Indexes {
             lang: section.lang.clone(),
             path: section.path.clone(),
             items: section.articles.clone(),
-            paginate_by: section.meta.as_ref().and_then(|m| m.paginate_by).unwrap_or(per_page),
+            paginate_by: section
+                .meta
+                .as_ref()
+                .and_then(|m| m.paginate_by)
+                .unwrap_or(per_page),
             feeds: true,
         });
     }
@@ -223,7 +269,11 @@ pub struct Pager {
 /// The site path of page `number` of a list at `path`: page 1 is the list
 /// itself, never `page/1/`.
 pub fn page_path(path: &str, number: usize) -> String {
-    if number <= 1 { path.to_string() } else { format!("{path}page/{number}/") }
+    if number <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{number}/")
+    }
 }
 
 /// How many pages a list of `items` needs; an empty list still has one.

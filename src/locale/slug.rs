@@ -20,13 +20,16 @@ pub fn slugify(text: &str, mode: Slugify) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
+        if is_mark(c) {
+            continue;
+        }
         if c.is_alphanumeric() {
             if dash && !slug.is_empty() {
                 slug.push('-');
             }
             dash = false;
             slug.extend(c.to_lowercase());
-        } else if !is_mark(c) {
+        } else {
             dash = true;
         }
     }
@@ -70,8 +73,14 @@ mod tests {
 
     #[test]
     fn latin_and_cyrillic() {
-        assert_eq!(s("Iran eyes media cooperation!"), "iran-eyes-media-cooperation");
-        assert_eq!(s("  Культурная дипломатия — 2018 "), "культурная-дипломатия-2018");
+        assert_eq!(
+            s("Iran eyes media cooperation!"),
+            "iran-eyes-media-cooperation"
+        );
+        assert_eq!(
+            s("  Культурная дипломатия — 2018 "),
+            "культурная-дипломатия-2018"
+        );
     }
 
     #[test]

@@ -85,7 +85,10 @@ pub fn write(dir: &Path, files: &[Output]) -> Result<WriteStats> {
     let manifest_path = dir.join(MANIFEST);
     let previous = std::fs::read_to_string(&manifest_path).unwrap_or_default();
     let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for stale in previous.lines().filter(|p| !p.is_empty() && !current.contains(p)) {
+    for stale in previous
+        .lines()
+        .filter(|p| !p.is_empty() && !current.contains(p))
+    {
         if stale.split('/').any(|p| p == ".." || p.is_empty()) {
             continue;
         }

@@ -81,7 +81,12 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    let text = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -101,9 +106,16 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
     let a = &site.articles[i];
     let lang = config.language(&a.lang).expect("configured");
     // Every configured taxonomy is present, empty or not, so templates can loop without checks.
-    let mut taxonomies: BTreeMap<&str, Vec<Link>> = config.taxonomies.iter().map(|t| (t.as_str(), Vec::new())).collect();
+    let mut taxonomies: BTreeMap<&str, Vec<Link>> = config
+        .taxonomies
+        .iter()
+        .map(|t| (t.as_str(), Vec::new()))
+        .collect();
     for (taxonomy, name, path) in &ix.article_terms[i] {
-        taxonomies.entry(taxonomy.as_str()).or_default().push(Link { name: name.clone(), url: config.relative_url(path) });
+        taxonomies.entry(taxonomy.as_str()).or_default().push(Link {
+            name: name.clone(),
+            url: config.relative_url(path),
+        });
     }
     let translations = site.translations[i]
         .iter()
@@ -111,7 +123,9 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
             let other = &site.articles[t];
             TranslationValue {
                 lang: other.lang.clone(),
-                name: config.language(&other.lang).map_or(other.lang.clone(), |l| l.name.clone()),
+                name: config
+                    .language(&other.lang)
+                    .map_or(other.lang.clone(), |l| l.name.clone()),
                 title: other.title.clone(),
                 url: config.relative_url(&site.paths[t]),
                 permalink: config.absolute_url(&site.paths[t]),
@@ -119,7 +133,10 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         })
         .collect();
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
-    let description = a.description.clone().unwrap_or_else(|| truncate(&strip_tags(summary), 200));
+    let description = a
+        .description
+        .clone()
+        .unwrap_or_else(|| truncate(&strip_tags(summary), 200));
     let value = PageValue {
         title: &a.title,
         slug: &a.slug,
@@ -152,7 +169,11 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
 
 /// An image path from front matter: absolute URLs stay, site paths get the base path.
 fn asset_url(config: &Config, path: &str) -> String {
-    if path.contains("://") { path.to_string() } else { config.relative_url(&format!("/{}", path.trim_start_matches('/'))) }
+    if path.contains("://") {
+        path.to_string()
+    } else {
+        config.relative_url(&format!("/{}", path.trim_start_matches('/')))
+    }
 }
 
 pub fn dir(lang: &Language) -> &'static str {
@@ -197,7 +218,10 @@ pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<S
         ListKind::Home => Some("home".into()),
         ListKind::Section(n) => Some(format!("section:{}", site.sections[*n].name)),
         ListKind::Term { taxonomy, term } => {
-            let t = ix.taxonomies.iter().find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
+            let t = ix
+                .taxonomies
+                .iter()
+                .find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
             Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
         }
         ListKind::Year { .. } | ListKind::Month { .. } => None,

@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::content::markdown::{self, HeadingIds, MarkdownError, Rendered, pulldown_cmark_escape_html};
+use crate::content::markdown::{
+    self, HeadingIds, MarkdownError, Rendered, pulldown_cmark_escape_html,
+};
 use crate::content::wire::Block;
 use crate::content::{Article, Body};
 use crate::error::{Error, Errors, Result};
@@ -46,7 +48,10 @@ const SITEMAP_LIMIT: usize = 50_000;
 #[derive(Debug, Clone)]
 enum Job {
     Article(usize),
-    List { listing: usize, page: usize },
+    List {
+        listing: usize,
+        page: usize,
+    },
     Taxonomy(usize),
     Archive(usize),
     /// A page that is no list and no article (the 404 page).
@@ -79,48 +84,86 @@ struct Shared<'a> {
 /// Renders `site` with `theme`.
 pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
     let config = &site.config;
-    let dates = Arc::new(SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?);
+    let dates =
+        Arc::new(SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?);
     let tera = templates::build(config, &theme, &dates)?;
-    for required in ["article.html", "index.html", "section.html", "404.html", "atom.xml", "rss.xml", "sitemap.xml"] {
+    for required in [
+        "article.html",
+        "index.html",
+        "section.html",
+        "404.html",
+        "atom.xml",
+        "rss.xml",
+        "sitemap.xml",
+    ] {
         if !tera.contains_template(required) {
-            return Err(Error::msg(format!("the theme has no `{required}` template"))
-                .with_help("add it to the theme's templates/ folder or the site's templates/")
-                .into());
+            return Err(
+                Error::msg(format!("the theme has no `{required}` template"))
+                    .with_help("add it to the theme's templates/ folder or the site's templates/")
+                    .into(),
+            );
         }
     }
     let ix = index::build(site);
 
-    let bodies: Vec<Result<Rendered>> = site.articles.par_iter().map(|a| render_body(site, a)).collect();
+    let bodies: Vec<Result<Rendered>> = site
+        .articles
+        .par_iter()
+        .map(|a| render_body(site, a))
+        .collect();
     let mut errors = Vec::new();
     let bodies: Vec<Rendered> = bodies
         .into_iter()
-        .map(|r| r.unwrap_or_else(|e| {
-            errors.push(e);
-            Rendered::default()
-        }))
+        .map(|r| {
+            r.unwrap_or_else(|e| {
+                errors.push(e);
+                Rendered::default()
+            })
+        })
         .collect();
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
-    let pages: Vec<Value> = (0..site.articles.len()).into_par_iter().map(|i| page_value(site, &ix, i, &bodies[i])).collect();
+    let pages: Vec<Value> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| page_value(site, &ix, i, &bodies[i]))
+        .collect();
     drop(bodies);
 
     let mut equivalents: Equivalents = HashMap::new();
     for listing in &ix.listings {
         if let Some(key) = equivalence_key(site, &ix, listing) {
-            equivalents.entry(key).or_default().insert(listing.lang.clone(), listing.path.clone());
+            equivalents
+                .entry(key)
+                .or_default()
+                .insert(listing.lang.clone(), listing.path.clone());
         }
     }
     for t in &ix.taxonomies {
-        equivalents.entry(format!("taxonomy:{}", t.name)).or_default().insert(t.lang.clone(), t.path.clone());
+        equivalents
+            .entry(format!("taxonomy:{}", t.name))
+            .or_default()
+            .insert(t.lang.clone(), t.path.clone());
     }
     for a in &ix.archives {
-        equivalents.entry("archive".into()).or_default().insert(a.lang.clone(), a.path.clone());
+        equivalents
+            .entry("archive".into())
+            .or_default()
+            .insert(a.lang.clone(), a.path.clone());
     }
 
-    let languages: BTreeMap<String, Value> =
-        config.languages.iter().map(|l| (l.code.clone(), language_value(config, l))).collect();
-    let all_languages = Value::from_serializable(&config.languages.iter().map(|l| &languages[&l.code]).collect::<Vec<_>>());
+    let languages: BTreeMap<String, Value> = config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), language_value(config, l)))
+        .collect();
+    let all_languages = Value::from_serializable(
+        &config
+            .languages
+            .iter()
+            .map(|l| &languages[&l.code])
+            .collect::<Vec<_>>(),
+    );
     let nav = config
         .languages
         .iter()
@@ -129,7 +172,10 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
                 .sections
                 .iter()
                 .filter(|s| s.lang == l.code && !s.name.contains('/'))
-                .map(|s| Link { name: section_title(s), url: config.relative_url(&s.path) })
+                .map(|s| Link {
+                    name: section_title(s),
+                    url: config.relative_url(&s.path),
+                })
                 .collect();
             (l.code.clone(), Value::from_serializable(&links))
         })
@@ -149,7 +195,10 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
     };
 
     let infos = page_infos(&shared);
-    let html: Vec<Result<Output>> = infos.par_iter().map(|info| shared.render_page(info)).collect();
+    let html: Vec<Result<Output>> = infos
+        .par_iter()
+        .map(|info| shared.render_page(info))
+        .collect();
     let mut files = Vec::with_capacity(html.len() + 16);
     let mut pages_per_lang: BTreeMap<String, usize> = BTreeMap::new();
     for (result, info) in html.into_iter().zip(&infos) {
@@ -178,14 +227,23 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
     check_collisions(site, &files)?;
     let mut warnings = site.warnings.clone();
     for (lang, key) in theme.strings.take_missing() {
-        warnings.push(format!("theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"));
+        warnings.push(format!(
+            "theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"
+        ));
     }
     for (i, a) in site.articles.iter().enumerate() {
         if a.image.is_some() && a.image_alt.is_none() {
-            warnings.push(format!("{}: the image has no `image_alt` text", site.articles[i].source.display()));
+            warnings.push(format!(
+                "{}: the image has no `image_alt` text",
+                site.articles[i].source.display()
+            ));
         }
     }
-    Ok(Rendering { files, pages: pages_per_lang, warnings })
+    Ok(Rendering {
+        files,
+        pages: pages_per_lang,
+        warnings,
+    })
 }
 
 /// Two outputs on one path mean two things claim one URL.
@@ -201,11 +259,16 @@ fn check_collisions(_site: &Site, files: &[Output]) -> Result<()> {
 }
 
 fn section_title(s: &crate::site::Section) -> String {
-    s.meta.as_ref().and_then(|m| m.title.clone()).unwrap_or_else(|| {
-        let name = s.name.rsplit('/').next().unwrap_or(&s.name);
-        let mut chars = name.chars();
-        chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-    })
+    s.meta
+        .as_ref()
+        .and_then(|m| m.title.clone())
+        .unwrap_or_else(|| {
+            let name = s.name.rsplit('/').next().unwrap_or(&s.name);
+            let mut chars = name.chars();
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        })
 }
 
 /// Renders an article's body to HTML.
@@ -213,18 +276,34 @@ fn render_body(site: &Site, a: &Article) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
         Body::Markdown(text) => {
-            let resolve = |target: &str| site.by_content_path.get(target).map(|&i| site.config.relative_url(&site.paths[i]));
-            markdown::render(text, site.config.markdown.unsafe_html, site.config.markdown.highlight_code, &resolve)
-                .map_err(|MarkdownError::BrokenLink { target, offset }| {
-                    let file = site_root_file(site, a);
-                    let full = std::fs::read_to_string(&file).unwrap_or_default();
-                    Error::at_offset(&a.source, &full, a.body_offset + offset, format!(
+            let resolve = |target: &str| {
+                site.by_content_path
+                    .get(target)
+                    .map(|&i| site.config.relative_url(&site.paths[i]))
+            };
+            markdown::render(
+                text,
+                site.config.markdown.unsafe_html,
+                site.config.markdown.highlight_code,
+                &resolve,
+            )
+            .map_err(|MarkdownError::BrokenLink { target, offset }| {
+                let file = site_root_file(site, a);
+                let full = std::fs::read_to_string(&file).unwrap_or_default();
+                Error::at_offset(
+                    &a.source,
+                    &full,
+                    a.body_offset + offset,
+                    format!(
                         "{} links to {target}, but content/{} does not exist",
                         a.source.display(),
                         &target[2..].split('#').next().unwrap_or("")
-                    ))
-                    .with_help("write @/ links as @/<language>/<section>/<file>.md, relative to content/")
-                })
+                    ),
+                )
+                .with_help(
+                    "write @/ links as @/<language>/<section>/<file>.md, relative to content/",
+                )
+            })
         }
     }
 }
@@ -241,7 +320,8 @@ fn render_plain(blocks: &[Block]) -> Rendered {
         match block {
             Block::Paragraph(text) => {
                 r.words += text.split_whitespace().count();
-                r.html.push_str(&format!("<p>{}</p>\n", pulldown_cmark_escape_html(text)));
+                r.html
+                    .push_str(&format!("<p>{}</p>\n", pulldown_cmark_escape_html(text)));
                 if r.summary.is_empty() {
                     r.summary = r.html.clone();
                 }
@@ -249,8 +329,16 @@ fn render_plain(blocks: &[Block]) -> Rendered {
             Block::Heading(text) => {
                 let id = ids.next(text);
                 r.words += text.split_whitespace().count();
-                r.html.push_str(&format!("<h2 id=\"{id}\">{}</h2>\n", pulldown_cmark_escape_html(text)));
-                r.toc.push(markdown::Heading { level: 2, id, title: text.clone(), children: Vec::new() });
+                r.html.push_str(&format!(
+                    "<h2 id=\"{id}\">{}</h2>\n",
+                    pulldown_cmark_escape_html(text)
+                ));
+                r.toc.push(markdown::Heading {
+                    level: 2,
+                    id,
+                    title: text.clone(),
+                    children: Vec::new(),
+                });
             }
         }
     }
@@ -270,7 +358,11 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
         });
     }
     for (n, l) in s.ix.listings.iter().enumerate() {
-        let newest = l.items.first().and_then(|&i| site.articles[i].date.as_ref()).map(rfc3339);
+        let newest = l
+            .items
+            .first()
+            .and_then(|&i| site.articles[i].date.as_ref())
+            .map(rfc3339);
         for page in 1..=index::page_count(l.items.len(), l.paginate_by) {
             infos.push(PageInfo {
                 job: Job::List { listing: n, page },
@@ -281,10 +373,20 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
         }
     }
     for (n, t) in s.ix.taxonomies.iter().enumerate() {
-        infos.push(PageInfo { job: Job::Taxonomy(n), lang: t.lang.clone(), path: t.path.clone(), lastmod: None });
+        infos.push(PageInfo {
+            job: Job::Taxonomy(n),
+            lang: t.lang.clone(),
+            path: t.path.clone(),
+            lastmod: None,
+        });
     }
     for (n, a) in s.ix.archives.iter().enumerate() {
-        infos.push(PageInfo { job: Job::Archive(n), lang: a.lang.clone(), path: a.path.clone(), lastmod: None });
+        infos.push(PageInfo {
+            job: Job::Archive(n),
+            lang: a.lang.clone(),
+            path: a.path.clone(),
+            lastmod: None,
+        });
     }
     infos
 }
@@ -292,7 +394,11 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
 /// The file a site path is written to: `/fa/x/` → `fa/x/index.html`.
 pub fn file_for(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_string() }
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[derive(Serialize)]
@@ -349,7 +455,10 @@ impl Shared<'_> {
             Job::Article(i) => {
                 versions.insert(info.lang.clone(), info.path.clone());
                 for &t in &self.site.translations[*i] {
-                    versions.insert(self.site.articles[t].lang.clone(), self.site.paths[t].clone());
+                    versions.insert(
+                        self.site.articles[t].lang.clone(),
+                        self.site.paths[t].clone(),
+                    );
                 }
             }
             Job::List { listing, page: 1 } => {
@@ -360,7 +469,10 @@ impl Shared<'_> {
                 }
             }
             Job::Taxonomy(n) => {
-                if let Some(v) = self.equivalents.get(&format!("taxonomy:{}", self.ix.taxonomies[*n].name)) {
+                if let Some(v) = self
+                    .equivalents
+                    .get(&format!("taxonomy:{}", self.ix.taxonomies[*n].name))
+                {
                     versions = v.clone();
                 }
             }
@@ -387,27 +499,47 @@ impl Shared<'_> {
         ctx.insert("current_url", &config.relative_url(&info.path));
         ctx.insert("canonical", &config.absolute_url(&info.path));
         let prefix = &self.lang_of(&info.lang).prefix;
-        ctx.insert("archive_url", &config.relative_url(&format!("{prefix}/archive/")));
+        ctx.insert(
+            "archive_url",
+            &config.relative_url(&format!("{prefix}/archive/")),
+        );
         let taxonomy_links: Vec<Link> = config
             .taxonomies
             .iter()
-            .map(|t| Link { name: t.clone(), url: config.relative_url(&format!("{prefix}/{t}/")) })
+            .map(|t| Link {
+                name: t.clone(),
+                url: config.relative_url(&format!("{prefix}/{t}/")),
+            })
             .collect();
         ctx.insert("taxonomy_links", &taxonomy_links);
-        ctx.insert("feed_atom", &config.absolute_url(&format!("{prefix}/atom.xml")));
-        ctx.insert("feed_rss", &config.absolute_url(&format!("{prefix}/rss.xml")));
+        ctx.insert(
+            "feed_atom",
+            &config.absolute_url(&format!("{prefix}/atom.xml")),
+        );
+        ctx.insert(
+            "feed_rss",
+            &config.absolute_url(&format!("{prefix}/rss.xml")),
+        );
 
         let versions = self.versions(info);
         let mut alternates = Vec::new();
         if versions.len() > 1 {
             for l in &config.languages {
                 if let Some(p) = versions.get(&l.code) {
-                    alternates.push(Alternate { hreflang: l.code.clone(), href: config.absolute_url(p) });
+                    alternates.push(Alternate {
+                        hreflang: l.code.clone(),
+                        href: config.absolute_url(p),
+                    });
                 }
             }
-            let default = versions.get(&config.default_language).or_else(|| versions.values().next());
+            let default = versions
+                .get(&config.default_language)
+                .or_else(|| versions.values().next());
             if let Some(p) = default {
-                alternates.push(Alternate { hreflang: "x-default".into(), href: config.absolute_url(p) });
+                alternates.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: config.absolute_url(p),
+                });
             }
         }
         ctx.insert("alternates", &alternates);
@@ -437,9 +569,14 @@ impl Shared<'_> {
                 ctx.insert("page_kind", "article");
                 let related = self.related(*i);
                 ctx.insert("related", &related);
-                self.site.articles[*i].template.clone().unwrap_or_else(|| "article.html".into())
+                self.site.articles[*i]
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| "article.html".into())
             }
-            Job::List { listing, page } => self.list_context(&mut ctx, &self.ix.listings[*listing], *page),
+            Job::List { listing, page } => {
+                self.list_context(&mut ctx, &self.ix.listings[*listing], *page)
+            }
             Job::Taxonomy(n) => {
                 let t = &self.ix.taxonomies[*n];
                 let terms: Vec<serde_json::Value> = t
@@ -494,14 +631,25 @@ impl Shared<'_> {
         let html = self.tera.render(&template, &ctx).map_err(|e| {
             templates::template_error(self.theme, &e, &format!("rendering {}", info.path))
         })?;
-        Ok(Output { path: file_for(&info.path), bytes: html.into_bytes() })
+        Ok(Output {
+            path: file_for(&info.path),
+            bytes: html.into_bytes(),
+        })
     }
 
     fn number(&self, lang: &str, n: usize) -> String {
-        self.dates.get(lang).map_or(n.to_string(), |d| d.number(n as i64))
+        self.dates
+            .get(lang)
+            .map_or(n.to_string(), |d| d.number(n as i64))
     }
 
-    fn month_label(&self, lang: &str, year: i32, month: u8, cal: crate::locale::Calendar) -> String {
+    fn month_label(
+        &self,
+        lang: &str,
+        year: i32,
+        month: u8,
+        cal: crate::locale::Calendar,
+    ) -> String {
         match (first_day(year, month, cal), self.dates.get(lang)) {
             (Some(day), Some(d)) => d.format(day, DateFormat::MonthYear),
             _ => format!("{year}-{month:02}"),
@@ -515,9 +663,17 @@ impl Shared<'_> {
             return Vec::new();
         }
         let mut scores: HashMap<usize, usize> = HashMap::new();
-        for t in self.ix.taxonomies.iter().filter(|t| t.lang == self.site.articles[i].lang) {
+        for t in self
+            .ix
+            .taxonomies
+            .iter()
+            .filter(|t| t.lang == self.site.articles[i].lang)
+        {
             for term in &t.terms {
-                if terms.iter().any(|(tax, _, p)| tax == &t.name && p == &term.path) {
+                if terms
+                    .iter()
+                    .any(|(tax, _, p)| tax == &t.name && p == &term.path)
+                {
                     for &j in term.items.iter().filter(|&&j| j != i) {
                         *scores.entry(j).or_default() += 1;
                     }
@@ -526,7 +682,11 @@ impl Shared<'_> {
         }
         let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().take(3).map(|(j, _)| self.pages[j].clone()).collect()
+        ranked
+            .into_iter()
+            .take(3)
+            .map(|(j, _)| self.pages[j].clone())
+            .collect()
     }
 
     /// Fills a list page's context and returns its template.
@@ -535,7 +695,13 @@ impl Shared<'_> {
         let lang = &listing.lang;
         let total = index::page_count(listing.items.len(), listing.paginate_by);
         let start = (page - 1) * listing.paginate_by;
-        let pages: Vec<Value> = listing.items.iter().skip(start).take(listing.paginate_by).map(|&i| self.pages[i].clone()).collect();
+        let pages: Vec<Value> = listing
+            .items
+            .iter()
+            .skip(start)
+            .take(listing.paginate_by)
+            .map(|&i| self.pages[i].clone())
+            .collect();
         let url = |n: usize| config.relative_url(&index::page_path(&listing.path, n));
         let paginator = Paginator {
             pages,
@@ -550,52 +716,103 @@ impl Shared<'_> {
             last: url(total),
             previous: (page > 1).then(|| url(page - 1)),
             next: (page < total).then(|| url(page + 1)),
-            pagers: (1..=total).map(|n| Pager { number: n, label: self.number(lang, n), url: url(n), current: n == page }).collect(),
+            pagers: (1..=total)
+                .map(|n| Pager {
+                    number: n,
+                    label: self.number(lang, n),
+                    url: url(n),
+                    current: n == page,
+                })
+                .collect(),
         };
         ctx.insert("paginator", &paginator);
         if listing.feeds {
-            ctx.insert("feed_atom", &config.absolute_url(&format!("{}atom.xml", listing.path)));
-            ctx.insert("feed_rss", &config.absolute_url(&format!("{}rss.xml", listing.path)));
+            ctx.insert(
+                "feed_atom",
+                &config.absolute_url(&format!("{}atom.xml", listing.path)),
+            );
+            ctx.insert(
+                "feed_rss",
+                &config.absolute_url(&format!("{}rss.xml", listing.path)),
+            );
         }
         let cal = self.lang_of(lang).calendar;
         let (kind, heading, template) = match &listing.kind {
-            ListKind::Home => ("home", self.lang_of(lang).title.clone(), "index.html".to_string()),
+            ListKind::Home => (
+                "home",
+                self.lang_of(lang).title.clone(),
+                "index.html".to_string(),
+            ),
             ListKind::Section(n) => {
                 let s = &self.site.sections[*n];
                 let intro = s.meta.as_ref().map(|m| {
-                    markdown::render(&m.body, config.markdown.unsafe_html, config.markdown.highlight_code, &|t| {
-                        self.site.by_content_path.get(t).map(|&i| config.relative_url(&self.site.paths[i]))
-                    })
+                    markdown::render(
+                        &m.body,
+                        config.markdown.unsafe_html,
+                        config.markdown.highlight_code,
+                        &|t| {
+                            self.site
+                                .by_content_path
+                                .get(t)
+                                .map(|&i| config.relative_url(&self.site.paths[i]))
+                        },
+                    )
                     .map(|r| r.html)
                     .unwrap_or_default()
                 });
-                ctx.insert("section", &serde_json::json!({
-                    "name": s.name, "title": section_title(s),
-                    "description": s.meta.as_ref().and_then(|m| m.description.clone()),
-                    "content": intro.unwrap_or_default(),
-                    "url": config.relative_url(&s.path),
-                    "extra": s.meta.as_ref().map(|m| m.extra.clone()),
-                }));
-                let template = s.meta.as_ref().and_then(|m| m.template.clone()).unwrap_or_else(|| "section.html".into());
+                ctx.insert(
+                    "section",
+                    &serde_json::json!({
+                        "name": s.name, "title": section_title(s),
+                        "description": s.meta.as_ref().and_then(|m| m.description.clone()),
+                        "content": intro.unwrap_or_default(),
+                        "url": config.relative_url(&s.path),
+                        "extra": s.meta.as_ref().map(|m| m.extra.clone()),
+                    }),
+                );
+                let template = s
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.template.clone())
+                    .unwrap_or_else(|| "section.html".into());
                 ("section", section_title(s), template)
             }
             ListKind::Term { taxonomy, term } => {
-                let t = self.ix.taxonomies.iter().find(|t| &t.lang == lang && &t.name == taxonomy).expect("indexed");
+                let t = self
+                    .ix
+                    .taxonomies
+                    .iter()
+                    .find(|t| &t.lang == lang && &t.name == taxonomy)
+                    .expect("indexed");
                 let term = &t.terms[*term];
-                ctx.insert("taxonomy", &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }));
+                ctx.insert(
+                    "taxonomy",
+                    &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
+                );
                 ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": config.relative_url(&term.path), "count": term.items.len() }));
                 ("term", term.name.clone(), "taxonomy_term.html".into())
             }
             ListKind::Year { year } => {
                 ctx.insert("year", year);
-                ("year", self.number(lang, *year as usize), "archive_year.html".into())
+                (
+                    "year",
+                    self.number(lang, *year as usize),
+                    "archive_year.html".into(),
+                )
             }
             ListKind::Month { year, month } => {
                 ctx.insert("year", year);
                 ctx.insert("month", month);
-                ctx.insert("year_url", &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)));
+                ctx.insert(
+                    "year_url",
+                    &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)),
+                );
                 ctx.insert("year_label", &self.number(lang, *year as usize));
-                ("month", self.month_label(lang, *year, *month, cal), "archive_month.html".into())
+                (
+                    "month",
+                    self.month_label(lang, *year, *month, cal),
+                    "archive_month.html".into(),
+                )
             }
         };
         ctx.insert("page_kind", kind);
@@ -680,8 +897,13 @@ impl Shared<'_> {
             })
             .collect();
         let render = |name: &str, ctx: &Context, path: String| -> Result<Output> {
-            let text = self.tera.render(name, ctx).map_err(|e| templates::template_error(self.theme, &e, &format!("rendering {path}")))?;
-            Ok(Output { path, bytes: text.into_bytes() })
+            let text = self.tera.render(name, ctx).map_err(|e| {
+                templates::template_error(self.theme, &e, &format!("rendering {path}"))
+            })?;
+            Ok(Output {
+                path,
+                bytes: text.into_bytes(),
+            })
         };
         let mut out = Vec::new();
         if entries.len() <= SITEMAP_LIMIT {
@@ -709,11 +931,22 @@ impl Shared<'_> {
 
     fn not_found(&self) -> Result<Vec<Output>> {
         let lang = self.site.config.default_language.clone();
-        let info = PageInfo { job: Job::Other, lang, path: "/404.html".into(), lastmod: None };
+        let info = PageInfo {
+            job: Job::Other,
+            lang,
+            path: "/404.html".into(),
+            lastmod: None,
+        };
         let mut ctx = self.base_context(&info);
         ctx.insert("page_kind", "404");
-        let html = self.tera.render("404.html", &ctx).map_err(|e| templates::template_error(self.theme, &e, "rendering 404.html"))?;
-        Ok(vec![Output { path: "404.html".into(), bytes: html.into_bytes() }])
+        let html = self
+            .tera
+            .render("404.html", &ctx)
+            .map_err(|e| templates::template_error(self.theme, &e, "rendering 404.html"))?;
+        Ok(vec![Output {
+            path: "404.html".into(),
+            bytes: html.into_bytes(),
+        }])
     }
 
     /// Redirect pages: aliases, `page/1/` of every list, and `/` when the
@@ -725,12 +958,22 @@ impl Shared<'_> {
             for alias in &a.aliases {
                 let from = normalize_alias(alias);
                 if from.split('/').any(|p| p == "..") {
-                    return Err(Error::in_file(&a.source, format!("alias `{alias}` leaves the site")).with_help("write aliases as site paths such as /old/story/"));
+                    return Err(Error::in_file(
+                        &a.source,
+                        format!("alias `{alias}` leaves the site"),
+                    )
+                    .with_help("write aliases as site paths such as /old/story/"));
                 }
                 if let Some(owner) = self.site.paths.iter().position(|p| p == &from) {
-                    return Err(Error::in_file(&a.source, format!(
-                        "alias `{alias}` of {} would overwrite the page of {}", a.source.display(), self.site.articles[owner].source.display()
-                    )).with_help("remove the alias or move the other article"));
+                    return Err(Error::in_file(
+                        &a.source,
+                        format!(
+                            "alias `{alias}` of {} would overwrite the page of {}",
+                            a.source.display(),
+                            self.site.articles[owner].source.display()
+                        ),
+                    )
+                    .with_help("remove the alias or move the other article"));
                 }
                 targets.push((from, self.site.paths[i].clone(), a.lang.clone()));
             }
@@ -750,8 +993,13 @@ impl Shared<'_> {
                 ctx.insert("dir", dir(self.lang_of(lang)));
                 ctx.insert("target", &config.absolute_url(to));
                 ctx.insert_value("config", self.config_value.clone());
-                let html = self.tera.render("redirect.html", &ctx).map_err(|e| templates::template_error(self.theme, &e, "rendering a redirect"))?;
-                Ok(Output { path: file_for(from), bytes: html.into_bytes() })
+                let html = self.tera.render("redirect.html", &ctx).map_err(|e| {
+                    templates::template_error(self.theme, &e, "rendering a redirect")
+                })?;
+                Ok(Output {
+                    path: file_for(from),
+                    bytes: html.into_bytes(),
+                })
             })
             .collect()
     }
@@ -760,7 +1008,12 @@ impl Shared<'_> {
         self.theme
             .statics
             .par_iter()
-            .map(|(path, file)| Ok(Output { path: path.clone(), bytes: file.read()? }))
+            .map(|(path, file)| {
+                Ok(Output {
+                    path: path.clone(),
+                    bytes: file.read()?,
+                })
+            })
             .collect()
     }
 }
@@ -791,7 +1044,10 @@ mod tests {
 
     #[test]
     fn wire_blocks_render_escaped() {
-        let r = render_plain(&[Block::Paragraph("<b>&</b>".into()), Block::Heading("A & B".into())]);
+        let r = render_plain(&[
+            Block::Paragraph("<b>&</b>".into()),
+            Block::Heading("A & B".into()),
+        ]);
         assert!(r.html.contains("<p>&lt;b&gt;&amp;&lt;/b&gt;</p>"));
         assert!(r.html.contains("<h2 id=\"a-b\">A &amp; B</h2>"));
         assert_eq!(r.toc.len(), 1);

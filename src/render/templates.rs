@@ -12,7 +12,11 @@ use crate::locale::dates::{DateFormat, SiteDates};
 
 /// Reads the language of the page being rendered from the context.
 fn page_lang(state: &State) -> String {
-    state.get::<String>("lang").ok().flatten().unwrap_or_default()
+    state
+        .get::<String>("lang")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Builds Tera with every template of `theme`.
@@ -20,50 +24,67 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
     let mut tera = Tera::new();
     // Filters and functions must exist before templates that use them load.
     let d = Arc::clone(dates);
-    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let format_name: String = kwargs.get("format")?.unwrap_or_else(|| "long".to_string());
-        let format = DateFormat::parse(&format_name).ok_or_else(|| {
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let format_name: String = kwargs.get("format")?.unwrap_or_else(|| "long".to_string());
+            let format = DateFormat::parse(&format_name).ok_or_else(|| {
             tera::Error::message(format!(
                 "unknown date format `{format_name}`: use long, medium, short, month_year or year"
             ))
         })?;
-        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-        // RFC 3339 strings carry the local date in their first ten characters.
-        let civil: jiff::civil::Date = value
-            .get(..10)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
-        let formatters = d
-            .get(&lang)
-            .ok_or_else(|| tera::Error::message(format!("`{lang}` is not a language of this site")))?;
-        Ok(formatters.format(civil, format))
-    });
+            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            // RFC 3339 strings carry the local date in their first ten characters.
+            let civil: jiff::civil::Date = value
+                .get(..10)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
+            let formatters = d.get(&lang).ok_or_else(|| {
+                tera::Error::message(format!("`{lang}` is not a language of this site"))
+            })?;
+            Ok(formatters.format(civil, format))
+        },
+    );
     let d = Arc::clone(dates);
-    tera.register_filter("digits", move |value: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-        let text = match value.as_str() {
-            Some(s) => s.to_string(),
-            None => value.to_string(),
-        };
-        Ok(d.get(&lang).map_or(text.clone(), |f| f.localize_digits(&text)))
-    });
+    tera.register_filter(
+        "digits",
+        move |value: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            let text = match value.as_str() {
+                Some(s) => s.to_string(),
+                None => value.to_string(),
+            };
+            Ok(d.get(&lang)
+                .map_or(text.clone(), |f| f.localize_digits(&text)))
+        },
+    );
     let strings = Arc::clone(theme);
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let key: String = kwargs.must_get("key")?;
-        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-        Ok(strings.strings.get(&lang, &key))
-    });
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            Ok(strings.strings.get(&lang, &key))
+        },
+    );
     let cfg = config.clone();
-    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-        let prefix = cfg.language(&lang).map_or("", |l| l.prefix.as_str());
-        let path = path.trim_start_matches('/');
-        Ok(cfg.relative_url(&format!("{prefix}/{path}")))
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            let prefix = cfg.language(&lang).map_or("", |l| l.prefix.as_str());
+            let path = path.trim_start_matches('/');
+            Ok(cfg.relative_url(&format!("{prefix}/{path}")))
+        },
+    );
 
-    let templates = theme.templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str()));
-    tera.add_raw_templates(templates).map_err(|e| template_error(theme, &e, "loading the templates"))?;
+    let templates = theme
+        .templates
+        .iter()
+        .map(|(name, (text, _))| (name.as_str(), text.as_str()));
+    tera.add_raw_templates(templates)
+        .map_err(|e| template_error(theme, &e, "loading the templates"))?;
     Ok(tera)
 }
 
@@ -76,12 +97,21 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
         source = s.source();
     }
     let name = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r.filename().to_string()),
-        _ => theme.templates.keys().find(|n| message.contains(n.as_str())).cloned(),
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            Some(r.filename().to_string())
+        }
+        _ => theme
+            .templates
+            .keys()
+            .find(|n| message.contains(n.as_str()))
+            .cloned(),
     };
     let error = Error::msg(format!("template error while {doing}:\n{message}"));
     match name.and_then(|n| theme.templates.get(&n)) {
-        Some((_, origin)) => Error { file: Some(origin.display().into()), ..error },
+        Some((_, origin)) => Error {
+            file: Some(origin.display().into()),
+            ..error
+        },
         None => error,
     }
     .with_help("fix the template; the previous output was left as it was")

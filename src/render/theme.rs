@@ -73,8 +73,14 @@ impl Theme {
                 }
             });
         } else if !theme_dir.is_dir() {
-            return Err(Error::in_file(root.join("site.toml"), format!("theme `{}` not found", config.theme))
-                .with_help(format!("create {} or set theme = \"default\"", theme_dir.display())));
+            return Err(Error::in_file(
+                root.join("site.toml"),
+                format!("theme `{}` not found", config.theme),
+            )
+            .with_help(format!(
+                "create {} or set theme = \"default\"",
+                theme_dir.display()
+            )));
         }
         for (dir, target) in [
             (theme_dir.join("templates"), Layer::Templates),
@@ -89,15 +95,24 @@ impl Theme {
                         statics.insert(name, StaticFile::Disk(path));
                     }
                     Layer::Templates | Layer::Strings => {
-                        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                        let map = if target == Layer::Templates { &mut templates } else { &mut string_files };
+                        let text =
+                            std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                        let map = if target == Layer::Templates {
+                            &mut templates
+                        } else {
+                            &mut string_files
+                        };
                         map.insert(name, (text, Origin::Disk(path)));
                     }
                 }
             }
         }
         let strings = Strings::parse(string_files, &config.default_language)?;
-        Ok(Theme { templates, statics, strings })
+        Ok(Theme {
+            templates,
+            statics,
+            strings,
+        })
     }
 }
 
@@ -110,7 +125,10 @@ enum Layer {
 
 fn embedded(dir: &'static Dir<'static>, visit: &mut dyn FnMut(&str, &'static [u8])) {
     for file in dir.files() {
-        visit(&file.path().to_string_lossy().replace('\\', "/"), file.contents());
+        visit(
+            &file.path().to_string_lossy().replace('\\', "/"),
+            file.contents(),
+        );
     }
     for sub in dir.dirs() {
         embedded(sub, visit);
@@ -127,12 +145,18 @@ pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::content::is_ignored(&e.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = entry.map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let name = rel.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
+            let name = rel
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push((name, entry.into_path()));
         }
     }
@@ -150,15 +174,26 @@ impl Strings {
     fn parse(files: BTreeMap<String, (String, Origin)>, default_lang: &str) -> Result<Strings> {
         let mut by_lang = HashMap::new();
         for (name, (text, origin)) in files {
-            let Some(lang) = name.strip_suffix(".toml") else { continue };
+            let Some(lang) = name.strip_suffix(".toml") else {
+                continue;
+            };
             let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| {
                 let file = origin.display();
-                Error::at_offset(file, &text, e.span().map_or(0, |s| s.start), e.message().trim().to_string())
-                    .with_help("theme strings are `key = \"text\"` lines")
+                Error::at_offset(
+                    file,
+                    &text,
+                    e.span().map_or(0, |s| s.start),
+                    e.message().trim().to_string(),
+                )
+                .with_help("theme strings are `key = \"text\"` lines")
             })?;
             by_lang.insert(lang.to_string(), table.into_iter().collect());
         }
-        Ok(Strings { by_lang, default_lang: default_lang.to_string(), missing: Mutex::default() })
+        Ok(Strings {
+            by_lang,
+            default_lang: default_lang.to_string(),
+            missing: Mutex::default(),
+        })
     }
 
     /// The string `key` in `lang`, else in the default language, else the key
@@ -167,12 +202,21 @@ impl Strings {
         if let Some(s) = self.by_lang.get(lang).and_then(|m| m.get(key)) {
             return s.clone();
         }
-        self.missing.lock().expect("no panics while locked").insert((lang.to_string(), key.to_string()));
-        self.by_lang.get(&self.default_lang).and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
+        self.missing
+            .lock()
+            .expect("no panics while locked")
+            .insert((lang.to_string(), key.to_string()));
+        self.by_lang
+            .get(&self.default_lang)
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// Missing keys seen so far, as (language, key).
     pub fn take_missing(&self) -> Vec<(String, String)> {
-        std::mem::take(&mut *self.missing.lock().expect("no panics while locked")).into_iter().collect()
+        std::mem::take(&mut *self.missing.lock().expect("no panics while locked"))
+            .into_iter()
+            .collect()
     }
 }

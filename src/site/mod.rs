@@ -69,8 +69,16 @@ pub struct Site {
 
 impl Site {
     /// Resolves loaded content into a site.
-    pub fn resolve(root: &std::path::Path, config: Config, content: Content) -> Result<Site, Errors> {
-        let Content { mut articles, sections: metas, warnings } = content;
+    pub fn resolve(
+        root: &std::path::Path,
+        config: Config,
+        content: Content,
+    ) -> Result<Site, Errors> {
+        let Content {
+            mut articles,
+            sections: metas,
+            warnings,
+        } = content;
         articles.sort_by(|a, b| {
             b.date
                 .as_ref()
@@ -112,10 +120,23 @@ impl Site {
             return Err(Errors(errors));
         }
 
-        let by_content_path = articles.iter().enumerate().map(|(i, a)| (a.content_path.clone(), i)).collect();
+        let by_content_path = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.content_path.clone(), i))
+            .collect();
         let translations = link_translations(&articles);
         let sections = collect_sections(&config, &articles, metas);
-        Ok(Site { root: root.to_path_buf(), config, articles, paths, translations, sections, by_content_path, warnings })
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            articles,
+            paths,
+            translations,
+            sections,
+            by_content_path,
+            warnings,
+        })
     }
 
     /// Articles of one language, in site order.
@@ -128,8 +149,15 @@ impl Site {
         let mut missing: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
         for (i, a) in self.articles.iter().enumerate() {
             for lang in &self.config.languages {
-                if lang.code != a.lang && !self.translations[i].iter().any(|&t| self.articles[t].lang == lang.code) {
-                    missing.entry(lang.code.clone()).or_default().push((i, a.lang.clone()));
+                if lang.code != a.lang
+                    && !self.translations[i]
+                        .iter()
+                        .any(|&t| self.articles[t].lang == lang.code)
+                {
+                    missing
+                        .entry(lang.code.clone())
+                        .or_default()
+                        .push((i, a.lang.clone()));
                 }
             }
         }
@@ -139,7 +167,9 @@ impl Site {
 
 /// The site path of an article from the `permalink` pattern.
 fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
-    let lang = config.language(&a.lang).expect("articles have configured languages");
+    let lang = config
+        .language(&a.lang)
+        .expect("articles have configured languages");
     let local = a.date.as_ref().map(|d| d.date());
     let mut path = lang.prefix.clone();
     for part in config.permalink.split('/').filter(|p| !p.is_empty()) {
@@ -148,8 +178,11 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
             ":section" => a.section.clone(),
             ":year" | ":month" | ":day" => {
                 let Some(d) = local else {
-                    return Err(Error::in_file(&a.source, format!("the permalink uses {part} but the article has no date"))
-                        .with_help("add a `date` to its front matter"));
+                    return Err(Error::in_file(
+                        &a.source,
+                        format!("the permalink uses {part} but the article has no date"),
+                    )
+                    .with_help("add a `date` to its front matter"));
                 };
                 match part {
                     ":year" => format!("{:04}", d.year()),
@@ -191,7 +224,11 @@ fn link_translations(articles: &[Article]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn collect_sections(config: &Config, articles: &[Article], metas: Vec<SectionMeta>) -> Vec<Section> {
+fn collect_sections(
+    config: &Config,
+    articles: &[Article],
+    metas: Vec<SectionMeta>,
+) -> Vec<Section> {
     let mut sections: BTreeMap<(String, String), Section> = BTreeMap::new();
     fn section<'s>(
         sections: &'s mut BTreeMap<(String, String), Section>,
@@ -199,13 +236,19 @@ fn collect_sections(config: &Config, articles: &[Article], metas: Vec<SectionMet
         lang: &str,
         name: &str,
     ) -> &'s mut Section {
-        sections.entry((lang.to_string(), name.to_string())).or_insert_with(|| Section {
-            lang: lang.to_string(),
-            name: name.to_string(),
-            path: format!("{}/{}/", config.language(lang).map_or("", |l| l.prefix.as_str()), name),
-            meta: None,
-            articles: Vec::new(),
-        })
+        sections
+            .entry((lang.to_string(), name.to_string()))
+            .or_insert_with(|| Section {
+                lang: lang.to_string(),
+                name: name.to_string(),
+                path: format!(
+                    "{}/{}/",
+                    config.language(lang).map_or("", |l| l.prefix.as_str()),
+                    name
+                ),
+                meta: None,
+                articles: Vec::new(),
+            })
     }
     for meta in metas {
         if !meta.section.is_empty() {
@@ -216,14 +259,22 @@ fn collect_sections(config: &Config, articles: &[Article], metas: Vec<SectionMet
     }
     for (i, a) in articles.iter().enumerate() {
         if !a.section.is_empty() {
-            section(&mut sections, config, &a.lang, &a.section).articles.push(i);
+            section(&mut sections, config, &a.lang, &a.section)
+                .articles
+                .push(i);
         }
     }
     let mut sections: Vec<Section> = sections.into_values().collect();
     for s in &mut sections {
-        if s.meta.as_ref().is_some_and(|m| m.sort_by == crate::content::SortBy::Title) {
+        if s.meta
+            .as_ref()
+            .is_some_and(|m| m.sort_by == crate::content::SortBy::Title)
+        {
             s.articles.sort_by(|&a, &b| {
-                articles[a].title.cmp(&articles[b].title).then_with(|| articles[a].source.cmp(&articles[b].source))
+                articles[a]
+                    .title
+                    .cmp(&articles[b].title)
+                    .then_with(|| articles[a].source.cmp(&articles[b].source))
             });
         }
     }
@@ -236,7 +287,10 @@ mod tests {
 
     #[test]
     fn paths_are_percent_encoded() {
-        assert_eq!(encode_path("/fa/اخبار/"), "/fa/%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1/");
+        assert_eq!(
+            encode_path("/fa/اخبار/"),
+            "/fa/%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1/"
+        );
         assert_eq!(encode_path("/a b/?#"), "/a%20b/%3F%23");
     }
 }

@@ -1,0 +1,262 @@
+//! `bulletin build` on real sites in temporary folders.
+
+mod util;
+
+use util::{Site, wire};
+
+const EN_ONLY: &str = "title = \"T\"\nbase_url = \"https://example.org\"\n";
+
+#[test]
+fn wire_story_gets_the_zones_historic_offset() {
+    let site = Site::new(EN_ONLY);
+    site.write(
+        "content/news/story.txt",
+        wire("Jul 12, 2018 07:08 Asia/Tehran", "Agencies agree"),
+    );
+    site.build_ok();
+    let html = site.read("news/agencies-agree/index.html");
+    assert!(
+        html.contains(r#"<time datetime="2018-07-12T07:08:00+04:30">"#),
+        "{html}"
+    );
+    assert!(html.contains("<title>Agencies agree — T</title>"));
+    assert!(
+        html.contains(r#"<h2 id="a-sub-heading-here">A sub-heading here</h2>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;b&gt;markup&lt;/b&gt; &amp; an ampersand"),
+        "wire text is escaped: {html}"
+    );
+    assert!(
+        html.contains(r#"<link rel="canonical" href="https://example.org/news/agencies-agree/">"#)
+    );
+    assert!(html.contains(r#"<html lang="en" dir="ltr">"#));
+}
+
+#[test]
+fn example_bulletin_builds_and_second_build_rewrites_nothing() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(["build", "--root"])
+            .arg(repo)
+            .arg("--output")
+            .arg(out.path())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.starts_with("Built ")
+            && stdout.contains("en ")
+            && stdout.contains("fa ")
+            && stdout.contains("ru "),
+        "{stdout}"
+    );
+    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let mtime = std::fs::metadata(out.path().join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let second = run();
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("(0 written"),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("index.html")).unwrap(),
+        index
+    );
+    assert_eq!(
+        std::fs::metadata(out.path().join("index.html"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let make = || {
+        let site = Site::three_languages();
+        for n in 0..5 {
+            site.write(&format!("content/en/news/s{n}.md"), format!("+++\ntitle = \"Story {n}\"\ndate = 2020-01-0{}\ntags = [\"a\", \"b{n}\"]\n+++\nText {n}.\n", n + 1));
+            site.write(
+                &format!("content/fa/news/s{n}.md"),
+                format!(
+                    "+++\ntitle = \"خبر {n}\"\ndate = 2020-01-0{}\n+++\nمتن.\n",
+                    n + 1
+                ),
+            );
+        }
+        site.build_ok();
+        site.snapshot()
+    };
+    assert_eq!(make(), make());
+}
+
+#[test]
+fn markdown_features_and_internal_links() {
+    let site = Site::new(EN_ONLY);
+    site.write("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nIntro.\n\n<!-- more -->\n\n## Part\n\nSee [b](@/news/b.md#x).\n\n```rust\nfn main() {}\n```\n");
+    site.write(
+        "content/news/b.md",
+        "+++\ntitle = \"B\"\ndate = 2020-01-02\n+++\n# X\n",
+    );
+    site.build_ok();
+    let html = site.read("news/a/index.html");
+    assert!(html.contains(r#"href="/news/b/#x""#), "{html}");
+    assert!(html.contains(r#"<h2 id="part">"#));
+    assert!(html.contains("hl-"), "code is highlighted");
+    let home = site.read("index.html");
+    assert!(
+        home.contains("Intro.") && !home.contains("See "),
+        "summary stops at <!-- more -->"
+    );
+    assert!(site.public("syntax-light.css").exists() && site.public("syntax-dark.css").exists());
+}
+
+#[test]
+fn base_url_with_a_path_is_honoured() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/bulletin/\"\n");
+    site.write(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nText.\n",
+    );
+    site.build_ok();
+    let home = site.read("index.html");
+    assert!(home.contains(r#"href="/bulletin/news/a/""#), "{home}");
+    assert!(home.contains(r#"href="/bulletin/style.css""#));
+    assert!(
+        site.read("atom.xml")
+            .contains("https://example.org/bulletin/news/a/")
+    );
+    let out = site.run(&["build", "--base-url", "http://127.0.0.1:8000"]);
+    assert!(out.status.success());
+    assert!(site.read("index.html").contains(r#"href="/news/a/""#));
+}
+
+#[test]
+fn home_is_paginated_and_page_one_redirects() {
+    let site = Site::three_languages();
+    for n in 1..=3 {
+        site.write(
+            &format!("content/en/news/s{n}.md"),
+            format!("+++\ntitle = \"S{n}\"\ndate = 2020-01-0{n}\n+++\nx\n"),
+        );
+    }
+    site.build_ok();
+    let home = site.read("index.html");
+    assert!(
+        home.contains("S3") && home.contains("S2") && !home.contains(">S1<"),
+        "newest first, 2 per page"
+    );
+    assert!(
+        home.contains(r#"<link rel="next" href="/page/2/">"#),
+        "{home}"
+    );
+    assert!(site.read("page/2/index.html").contains("S1"));
+    assert!(
+        site.read("page/1/index.html")
+            .contains(r#"http-equiv="refresh""#)
+    );
+    assert!(site.read("news/index.html").contains("S3"));
+    assert!(site.public("404.html").exists());
+}
+
+#[test]
+fn drafts_only_with_flag_and_editor_leftovers_ignored() {
+    let site = Site::new(EN_ONLY);
+    site.write(
+        "content/news/d.md",
+        "+++\ntitle = \"Draft\"\ndate = 2020-01-01\ndraft = true\n+++\nx\n",
+    );
+    site.write("content/news/.#d.md", "garbage");
+    site.write("content/news/d.md~", "garbage");
+    site.write("content/news/#d.md#", "garbage");
+    site.build_ok();
+    assert!(!site.public("news/d/index.html").exists());
+    assert!(site.run(&["build", "--drafts"]).status.success());
+    assert!(site.public("news/d/index.html").exists());
+}
+
+#[test]
+fn new_and_init_make_sites_that_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site_dir = dir.path().join("mysite");
+    let bin = env!("CARGO_BIN_EXE_bulletin");
+    let ok = std::process::Command::new(bin)
+        .arg("init")
+        .arg(&site_dir)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let ok = std::process::Command::new(bin)
+        .args([
+            "new",
+            "content/en/news/second.md",
+            "--title",
+            "Second story",
+            "--root",
+        ])
+        .arg(&site_dir)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = std::process::Command::new(bin)
+        .args(["build", "--root"])
+        .arg(&site_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(site_dir.join("public/news/second/index.html").exists());
+    assert!(site_dir.join("public/news/welcome/index.html").exists());
+}
+
+#[test]
+fn site_without_themes_folder_uses_the_built_in_theme_and_overrides_work() {
+    let site = Site::new(EN_ONLY);
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nx\n",
+    );
+    site.write("templates/404.html", "custom not found");
+    site.write("static/robots-extra.txt", "hi");
+    site.build_ok();
+    assert_eq!(site.read("404.html"), "custom not found");
+    assert_eq!(site.read("robots-extra.txt"), "hi");
+    assert!(site.read("style.css").contains("margin-inline"));
+}
+
+#[test]
+fn deleted_article_output_is_removed_but_foreign_files_stay() {
+    let site = Site::new(EN_ONLY);
+    site.write(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nx\n",
+    );
+    site.write(
+        "content/news/b.md",
+        "+++\ntitle = \"B\"\ndate = 2020-01-02\n+++\nx\n",
+    );
+    site.build_ok();
+    site.write("public/CNAME", "example.org");
+    std::fs::remove_file(site.root().join("content/news/b.md")).unwrap();
+    site.build_ok();
+    assert!(!site.public("news/b/index.html").exists());
+    assert!(site.public("CNAME").exists());
+}

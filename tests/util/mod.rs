@@ -1,0 +1,142 @@
+//! Helpers for integration tests: a site in a temporary folder and the real
+//! `bulletin` binary run against it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A throwaway site folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+pub const THREE_LANGUAGES: &str = r#"title = "Test Bulletin"
+base_url = "https://example.org"
+timezone = "Asia/Tehran"
+taxonomies = ["tags"]
+paginate_by = 2
+
+[languages.en]
+name = "English"
+[languages.fa]
+name = "فارسی"
+title = "خبرنامه"
+[languages.ru]
+name = "Русский"
+"#;
+
+impl Site {
+    /// An empty site with this `site.toml`.
+    pub fn new(site_toml: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("site.toml"), site_toml).expect("write site.toml");
+        Site { dir }
+    }
+
+    /// A three-language site (en, fa, ru), Tehran time, paginated by 2.
+    pub fn three_languages() -> Site {
+        Site::new(THREE_LANGUAGES)
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file, creating folders.
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Site {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    /// Runs `bulletin ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run bulletin")
+    }
+
+    /// Builds and asserts success; returns stdout.
+    pub fn build_ok(&self) -> String {
+        let out = self.run(&["build"]);
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Builds, asserts failure, returns stderr.
+    pub fn build_err(&self) -> String {
+        let out = self.run(&["build"]);
+        assert!(
+            !out.status.success(),
+            "build should have failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+
+    pub fn public(&self, rel: &str) -> PathBuf {
+        self.root().join("public").join(rel)
+    }
+
+    /// Reads an output file, panicking with the list of outputs if missing.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.public(rel)).unwrap_or_else(|_| {
+            let mut files: Vec<String> = walk(&self.root().join("public"));
+            files.sort();
+            panic!(
+                "public/{rel} was not written; outputs:\n{}",
+                files.join("\n")
+            )
+        })
+    }
+
+    /// Every file under public/ with its bytes, for comparing builds.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let base = self.root().join("public");
+        let mut files: Vec<(String, Vec<u8>)> = walk(&base)
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(base.join(&f)).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+fn walk(base: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if !base.exists() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(base) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.push(
+                e.path()
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out
+}
+
+/// A wire story in the seed's format, in the given zone.
+pub fn wire(dateline: &str, headline: &str) -> String {
+    format!(
+        "{dateline}\n  • {headline}\n\nFirst paragraph of the story.\n\nA sub-heading here\n\nSecond paragraph, with <b>markup</b> & an ampersand.\n"
+    )
+}
