@@ -36,6 +36,13 @@ enum Command {
         #[arg(long)]
         missing_translations: bool,
     },
+    /// Render the site in memory and verify every internal link and anchor.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Write a new article with front matter.
     New {
         /// Where to write it, e.g. content/en/news/my-story.md.
@@ -74,6 +81,11 @@ fn main() -> ExitCode {
             },
             missing_translations,
         ),
+        Command::Check { root, drafts } => bulletin::cmd::check::run(bulletin::BuildOptions {
+            root,
+            drafts,
+            ..Default::default()
+        }),
         Command::New {
             path,
             title,

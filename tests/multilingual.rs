@@ -7,7 +7,10 @@ use util::{Site, wire};
 /// One story in en (wire copy), fa and ru, as the issue describes it.
 fn seed_story_site() -> Site {
     let site = Site::three_languages();
-    site.write("content/en/news/media.txt", wire("Jul 12, 2018 07:08 Asia/Tehran", "Media cooperation grows"));
+    site.write(
+        "content/en/news/media.txt",
+        wire("Jul 12, 2018 07:08 Asia/Tehran", "Media cooperation grows"),
+    );
     site.write(
         "content/fa/news/media.md",
         "+++\ntitle = \"همکاری رسانه‌ای گسترش می‌یابد\"\nslug = \"همکاری رسانه‌ای\"\ndate = 2018-07-12 07:08\ntags = [\"رسانه\"]\n+++\nمتن خبر با نام Moscow در میان.\n",
@@ -44,41 +47,78 @@ fn seed_story_in_three_languages() {
 fn hreflang_links_are_reciprocal_with_x_default() {
     let site = seed_story_site();
     let pages = [
-        ("en", site.read("news/media-cooperation-grows/index.html"), "https://example.org/news/media-cooperation-grows/"),
-        ("fa", site.read("fa/news/همکاری-رسانه-ای/index.html"), "https://example.org/fa/news/%D9%87%D9%85%DA%A9%D8%A7%D8%B1%DB%8C-%D8%B1%D8%B3%D8%A7%D9%86%D9%87-%D8%A7%DB%8C/"),
-        ("ru", site.read("ru/news/media/index.html"), "https://example.org/ru/news/media/"),
+        (
+            "en",
+            site.read("news/media-cooperation-grows/index.html"),
+            "https://example.org/news/media-cooperation-grows/",
+        ),
+        (
+            "fa",
+            site.read("fa/news/همکاری-رسانه-ای/index.html"),
+            "https://example.org/fa/news/%D9%87%D9%85%DA%A9%D8%A7%D8%B1%DB%8C-%D8%B1%D8%B3%D8%A7%D9%86%D9%87-%D8%A7%DB%8C/",
+        ),
+        (
+            "ru",
+            site.read("ru/news/media/index.html"),
+            "https://example.org/ru/news/media/",
+        ),
     ];
     for (_, html, _) in &pages {
         for (lang, _, url) in &pages {
             let link = format!(r#"<link rel="alternate" hreflang="{lang}" href="{url}">"#);
             assert!(html.contains(&link), "missing {link} in\n{html}");
         }
-        assert!(html.contains(r#"hreflang="x-default" href="https://example.org/news/media-cooperation-grows/""#));
+        assert!(html.contains(
+            r#"hreflang="x-default" href="https://example.org/news/media-cooperation-grows/""#
+        ));
     }
 }
 
 #[test]
 fn language_switcher_lands_on_translation_or_home() {
     let site = seed_story_site();
-    site.write("content/en/news/only-en.md", "+++\ntitle = \"Only English\"\ndate = 2019-01-01\n+++\nx\n");
+    site.write(
+        "content/en/news/only-en.md",
+        "+++\ntitle = \"Only English\"\ndate = 2019-01-01\n+++\nx\n",
+    );
     site.build_ok();
     let en = site.read("news/only-en/index.html");
-    assert!(en.contains(r#"<a href="/fa/" lang="fa" hreflang="fa">فارسی</a>"#), "{en}");
+    assert!(
+        en.contains(r#"<a href="/fa/" lang="fa" hreflang="fa">فارسی</a>"#),
+        "{en}"
+    );
     let ru = site.read("ru/news/media/index.html");
-    assert!(ru.contains(r#"<a href="/news/media-cooperation-grows/" lang="en" hreflang="en">English</a>"#), "{ru}");
+    assert!(
+        ru.contains(
+            r#"<a href="/news/media-cooperation-grows/" lang="en" hreflang="en">English</a>"#
+        ),
+        "{ru}"
+    );
     let out = site.run(&["build", "--missing-translations"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("missing in fa: 1") && stdout.contains("content/en/news/only-en.md"), "{stdout}");
+    assert!(
+        stdout.contains("missing in fa: 1") && stdout.contains("content/en/news/only-en.md"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn default_language_in_subdir_redirects_root() {
-    let site = Site::new(&util::THREE_LANGUAGES.replace("paginate_by = 2", "paginate_by = 2\ndefault_language_in_subdir = true"));
-    site.write("content/en/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nx\n");
+    let site = Site::new(&util::THREE_LANGUAGES.replace(
+        "paginate_by = 2",
+        "paginate_by = 2\ndefault_language_in_subdir = true",
+    ));
+    site.write(
+        "content/en/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nx\n",
+    );
     site.build_ok();
     assert!(site.read("en/index.html").contains(">A<"));
     let root = site.read("index.html");
-    assert!(root.contains(r#"content="0; url=https://example.org/en/""#), "{root}");
+    assert!(
+        root.contains(r#"content="0; url=https://example.org/en/""#),
+        "{root}"
+    );
     assert!(site.public("en/a/index.html").exists());
 }
 
@@ -86,32 +126,69 @@ fn default_language_in_subdir_redirects_root() {
 fn missing_theme_string_falls_back_and_warns_once() {
     let site = seed_story_site();
     site.write("themes/default/i18n/ru.toml", "home = \"Главная\"\n");
-    site.write("templates/404.html", "{{ t(key=\"latest\", lang=\"ru\") }}|{{ t(key=\"no_such_key\") }}");
+    site.write(
+        "templates/404.html",
+        "{{ t(key=\"latest\", lang=\"ru\") }}|{{ t(key=\"no_such_key\") }}",
+    );
     let out = site.run(&["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Russian lacks `latest`: the English string is used.
     assert_eq!(site.read("404.html"), "Latest stories|no_such_key");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("`latest` is missing for language `ru`").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("`latest` is missing for language `ru`")
+            .count(),
+        1,
+        "{stderr}"
+    );
     assert!(stderr.contains("`no_such_key` is missing for language `en`"));
 }
 
 #[test]
 fn local_times_use_article_then_language_then_site_zone() {
-    let site = Site::new(&util::THREE_LANGUAGES.replace("name = \"Русский\"", "name = \"Русский\"\ntimezone = \"Europe/Moscow\""));
-    site.write("content/en/a.md", "+++\ntitle = \"A\"\ndate = 2018-07-12 07:08\n+++\nx\n");
-    site.write("content/ru/b.md", "+++\ntitle = \"B\"\ndate = 2018-07-12 07:08\n+++\nx\n");
-    site.write("content/ru/c.md", "+++\ntitle = \"C\"\ndate = 2018-07-12 07:08\ntimezone = \"Asia/Tokyo\"\n+++\nx\n");
+    let site = Site::new(&util::THREE_LANGUAGES.replace(
+        "name = \"Русский\"",
+        "name = \"Русский\"\ntimezone = \"Europe/Moscow\"",
+    ));
+    site.write(
+        "content/en/a.md",
+        "+++\ntitle = \"A\"\ndate = 2018-07-12 07:08\n+++\nx\n",
+    );
+    site.write(
+        "content/ru/b.md",
+        "+++\ntitle = \"B\"\ndate = 2018-07-12 07:08\n+++\nx\n",
+    );
+    site.write(
+        "content/ru/c.md",
+        "+++\ntitle = \"C\"\ndate = 2018-07-12 07:08\ntimezone = \"Asia/Tokyo\"\n+++\nx\n",
+    );
     site.build_ok();
-    assert!(site.read("a/index.html").contains("2018-07-12T07:08:00+04:30"));
-    assert!(site.read("ru/b/index.html").contains("2018-07-12T07:08:00+03:00"));
-    assert!(site.read("ru/c/index.html").contains("2018-07-12T07:08:00+09:00"));
+    assert!(
+        site.read("a/index.html")
+            .contains("2018-07-12T07:08:00+04:30")
+    );
+    assert!(
+        site.read("ru/b/index.html")
+            .contains("2018-07-12T07:08:00+03:00")
+    );
+    assert!(
+        site.read("ru/c/index.html")
+            .contains("2018-07-12T07:08:00+09:00")
+    );
 }
 
 #[test]
 fn future_articles_are_built_with_a_warning() {
     let site = Site::three_languages();
-    site.write("content/en/a.md", "+++\ntitle = \"Tomorrow\"\ndate = 2999-01-01\n+++\nx\n");
+    site.write(
+        "content/en/a.md",
+        "+++\ntitle = \"Tomorrow\"\ndate = 2999-01-01\n+++\nx\n",
+    );
     let out = site.run(&["build"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("dated in the future"));
@@ -120,8 +197,13 @@ fn future_articles_are_built_with_a_warning() {
 
 #[test]
 fn ascii_slugs_transliterate() {
-    let site = Site::new(&util::THREE_LANGUAGES.replace("paginate_by = 2", "paginate_by = 2\nslugify = \"ascii\""));
-    site.write("content/ru/news/x.txt", wire("Jul 12, 2018 07:08 Europe/Moscow", "Культура"));
+    let site = Site::new(
+        &util::THREE_LANGUAGES.replace("paginate_by = 2", "paginate_by = 2\nslugify = \"ascii\""),
+    );
+    site.write(
+        "content/ru/news/x.txt",
+        wire("Jul 12, 2018 07:08 Europe/Moscow", "Культура"),
+    );
     site.build_ok();
     assert!(site.public("ru/news/kul-tura/index.html").exists());
 }

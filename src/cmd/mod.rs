@@ -2,5 +2,6 @@
 //! through the library, printing what a user needs to see.
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod new;

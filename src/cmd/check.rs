@@ -1,0 +1,41 @@
+//! `bulletin check`: render in memory, verify links and anchors, report
+//! untranslated articles. Writes nothing.
+
+use crate::build::{BuildOptions, render_site};
+use crate::check::check_links;
+use crate::error::{Error, Errors};
+
+pub fn run(options: BuildOptions) -> Result<(), Errors> {
+    let (site, rendering) = render_site(&options)?;
+    for w in &rendering.warnings {
+        eprintln!("warning: {w}");
+    }
+    for (lang, missing) in site.missing_translations() {
+        println!("untranslated into {lang}: {}", missing.len());
+        for (i, _) in missing {
+            println!("  {}", site.articles[i].source.display());
+        }
+    }
+    let broken = check_links(&site.config, &rendering.files);
+    if broken.is_empty() {
+        let pages: usize = rendering.pages.values().sum();
+        println!("Checked {pages} pages: every internal link and anchor resolves.");
+        return Ok(());
+    }
+    let errors = broken
+        .into_iter()
+        .map(|b| {
+            let source = site
+                .paths
+                .iter()
+                .position(|p| crate::render::file_for(p) == b.page)
+                .map(|i| format!(" (from {})", site.articles[i].source.display()))
+                .unwrap_or_default();
+            Error::msg(format!(
+                "broken link on /{}{source}: {} — {}",
+                b.page, b.link, b.reason
+            ))
+        })
+        .collect();
+    Err(Errors(errors))
+}
