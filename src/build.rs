@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::Errors;
-use crate::output::{self, WriteStats};
-use crate::render::{self, Rendering, theme::Theme};
+use crate::output::{self, WriteStats, Writer};
+use crate::render::{self, Rendering, Sink, theme::Theme};
 use crate::site::Site;
 
 /// Options of one build.
@@ -31,8 +31,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Loads, resolves and renders the site in memory.
-pub fn render_site(options: &BuildOptions) -> Result<(Site, Rendering), Errors> {
+/// Loads, resolves and renders the site, handing each file to `sink`.
+pub fn render_site(options: &BuildOptions, sink: &dyn Sink) -> Result<(Site, Rendering), Errors> {
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
     if let Some(url) = &options.base_url {
@@ -52,8 +52,10 @@ pub fn render_site(options: &BuildOptions) -> Result<(Site, Rendering), Errors> 
             drafts: options.drafts,
         },
     )?;
+    crate::profile::stage("content loaded");
     let site = Site::resolve(root, config, content)?;
-    let rendering = render::render(&site, theme)
+    crate::profile::stage("site resolved");
+    let rendering = render::render(&site, theme, sink)
         .map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
     Ok((site, rendering))
 }
@@ -63,8 +65,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(|e| e.relative_to(&options.root))?;
     let output_dir = output::output_dir(&options.root, &config, options.output.as_deref())?;
-    let (site, rendering) = render_site(options)?;
-    let written = output::write(&output_dir, &rendering.files).map_err(Errors::from)?;
+    let writer = Writer::new(&output_dir)?;
+    let (site, rendering) = render_site(options, &writer)?;
+    let written = writer.commit()?;
+    crate::profile::stage("written");
     Ok(BuildReport {
         site,
         rendering,

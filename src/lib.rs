@@ -20,6 +20,7 @@ pub mod error;
 pub mod index;
 pub mod locale;
 pub mod output;
+pub mod profile;
 pub mod render;
 pub mod site;
 

@@ -203,3 +203,37 @@ fn missing_title() {
     site.write("content/en/news/bad.md", "+++\ndate = 2020-01-01\n+++\nx\n");
     assert_fails_naming(&site, &before, &["content/en/news/bad.md", "no title"]);
 }
+
+#[test]
+fn failed_first_build_leaves_no_output_folder() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"A\"\n+++\n[x](@/en/news/missing.md)\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/a.md"), "{stderr}");
+    assert!(
+        !site.root().join("public").exists(),
+        "a failed first build must not leave a half-written public/"
+    );
+}
+
+#[test]
+fn changed_files_are_staged_until_the_build_succeeds() {
+    let (site, before) = built_site();
+    // One article changes, another is broken: nothing may move.
+    site.write(
+        "content/en/news/good.md",
+        "+++\ntitle = \"Good, edited\"\ndate = 2020-01-01\n+++\nFine.\n",
+    );
+    site.write(
+        "content/en/news/bad.md",
+        "+++\ntitle = \"Bad\"\n+++\n[x](@/en/news/missing.md)\n",
+    );
+    assert_fails_naming(&site, &before, &["content/en/news/bad.md"]);
+    assert!(!site.root().join("public/.bulletin-staging").exists());
+    std::fs::remove_file(site.root().join("content/en/news/bad.md")).unwrap();
+    site.build_ok();
+    assert!(site.read("news/good/index.html").contains("Good, edited"));
+}

@@ -34,5 +34,8 @@ pub fn run(options: BuildOptions, missing_translations: bool) -> Result<(), Erro
         w.unchanged,
         w.removed
     );
+    // The process ends here: freeing a large site's model piece by piece
+    // would only delay the exit (0.5 s at 30,000 articles).
+    std::mem::forget(report);
     Ok(())
 }

@@ -4,9 +4,12 @@
 use crate::build::{BuildOptions, render_site};
 use crate::check::check_links;
 use crate::error::{Error, Errors};
+use crate::render::MemorySink;
 
 pub fn run(options: BuildOptions) -> Result<(), Errors> {
-    let (site, rendering) = render_site(&options)?;
+    let sink = MemorySink::default();
+    let (site, rendering) = render_site(&options, &sink)?;
+    let files = sink.into_files();
     for w in &rendering.warnings {
         eprintln!("warning: {w}");
     }
@@ -16,7 +19,7 @@ pub fn run(options: BuildOptions) -> Result<(), Errors> {
             println!("  {}", site.articles[i].source.display());
         }
     }
-    let broken = check_links(&site.config, &rendering.files);
+    let broken = check_links(&site.config, &files);
     if broken.is_empty() {
         let pages: usize = rendering.pages.values().sum();
         println!("Checked {pages} pages: every internal link and anchor resolves.");

@@ -70,6 +70,18 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
+/// Renders only the summary of `body` (up to `<!-- more -->`, else the
+/// first paragraph), parsing no further than that: lists need summaries of
+/// every article, while the full text is rendered once, for its own page.
+pub fn summarize(
+    body: &str,
+    unsafe_html: bool,
+    highlight: bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, MarkdownError> {
+    render_inner(body, unsafe_html, highlight, resolve, true).map(|r| r.summary)
+}
+
 /// Renders `body`. `resolve` maps an `@/en/news/story.md` target (without
 /// the `@/`) to the article's URL.
 pub fn render(
@@ -78,6 +90,17 @@ pub fn render(
     highlight: bool,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Rendered, MarkdownError> {
+    render_inner(body, unsafe_html, highlight, resolve, false)
+}
+
+fn render_inner(
+    body: &str,
+    unsafe_html: bool,
+    highlight: bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    summary_only: bool,
+) -> Result<Rendered, MarkdownError> {
+    let has_more = summary_only && body.contains("<!-- more -->");
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -217,6 +240,9 @@ pub fn render(
             }
             e => events.push(e),
         }
+        if summary_only && (more_at.is_some() || (!has_more && first_paragraph_end.is_some())) {
+            break;
+        }
     }
 
     let split = more_at.or(first_paragraph_end).unwrap_or(events.len());
@@ -339,6 +365,19 @@ mod tests {
             "{}",
             r.summary
         );
+    }
+
+    #[test]
+    fn summary_alone_matches_the_full_render() {
+        for body in [
+            "First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n",
+            "# T\n\nOne *x*.\n\nTwo.\n",
+            "No paragraph end",
+        ] {
+            let full = md(body).summary;
+            let alone = summarize(body, true, true, &|_| None).unwrap();
+            assert_eq!(full, alone, "{body}");
+        }
     }
 
     #[test]

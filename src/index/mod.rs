@@ -96,12 +96,15 @@ pub struct Indexes {
     pub article_month: Vec<Option<String>>,
     /// Term paths of each article: (taxonomy, term name, path).
     pub article_terms: Vec<Vec<(String, String, String)>>,
+    /// Terms of each article as (index in `taxonomies`, index in its `terms`).
+    pub article_term_ids: Vec<Vec<(usize, usize)>>,
 }
 
 pub fn build(site: &Site) -> Indexes {
     let mut ix = Indexes {
         article_month: vec![None; site.articles.len()],
         article_terms: vec![Vec::new(); site.articles.len()],
+        article_term_ids: vec![Vec::new(); site.articles.len()],
         ..Indexes::default()
     };
     let per_page = site.config.paginate_by;
@@ -154,8 +157,11 @@ pub fn build(site: &Site) -> Indexes {
                     .cmp(&b.name.to_lowercase())
                     .then_with(|| a.slug.cmp(&b.slug))
             });
-            // Article term links keep the display name chosen above.
+            let taxonomy_index = ix.taxonomies.len();
             for (n, term) in terms.iter().enumerate() {
+                for &i in &term.items {
+                    ix.article_term_ids[i].push((taxonomy_index, n));
+                }
                 ix.listings.push(Listing {
                     kind: ListKind::Term {
                         taxonomy: taxonomy.clone(),

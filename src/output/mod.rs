@@ -5,11 +5,12 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::render::Output;
+use crate::render::{Output, Sink};
 
 /// Lists the files bulletin wrote, so the next build removes only its own
 /// stale files and never a file someone else put there.
@@ -70,57 +71,134 @@ fn absolute(path: &Path) -> PathBuf {
     clean
 }
 
-/// Writes `files` into `dir`.
-pub fn write(dir: &Path, files: &[Output]) -> Result<WriteStats> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let results: Vec<Result<bool>> = files.par_iter().map(|f| write_file(dir, f)).collect();
-    let mut stats = WriteStats::default();
-    for r in results {
-        if r? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-    let manifest_path = dir.join(MANIFEST);
-    let previous = std::fs::read_to_string(&manifest_path).unwrap_or_default();
-    let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for stale in previous
-        .lines()
-        .filter(|p| !p.is_empty() && !current.contains(p))
-    {
-        if stale.split('/').any(|p| p == ".." || p.is_empty()) {
-            continue;
-        }
-        let path = dir.join(stale);
-        if std::fs::remove_file(&path).is_ok() {
-            stats.removed += 1;
-            remove_empty_parents(dir, &path);
-        }
-    }
-    let mut listed: Vec<&str> = current.into_iter().collect();
-    listed.sort_unstable();
-    let manifest = listed.join("\n") + "\n";
-    if previous != manifest {
-        std::fs::write(&manifest_path, manifest).map_err(|e| Error::io(&manifest_path, e))?;
-    }
-    Ok(stats)
+/// Streams rendered files into the output folder without disturbing it
+/// until the whole build has succeeded.
+///
+/// A file whose bytes are already on disk is left alone. Any other file is
+/// written into a staging folder inside the output folder; [`Writer::commit`]
+/// renames the staged files into place (a cheap, per-file atomic step on one
+/// filesystem) and removes files an earlier build wrote that this one did
+/// not. Dropping a writer without committing removes the staging folder, so
+/// a failed build leaves the previous output exactly as it was, while memory
+/// stays bounded by the pages in flight rather than the whole site.
+pub struct Writer {
+    dir: PathBuf,
+    /// Where changed files go until the commit: the staging folder, or the
+    /// output folder itself on a first build.
+    staging: PathBuf,
+    /// A first build: the output folder did not exist or was empty.
+    fresh: bool,
+    paths: Mutex<Vec<String>>,
+    staged: Mutex<Vec<String>>,
+    unchanged: AtomicUsize,
+    committed: bool,
 }
 
-/// Writes one file unless it already holds these bytes; returns whether it wrote.
-fn write_file(dir: &Path, file: &Output) -> Result<bool> {
-    let path = dir.join(&file.path);
-    if let Ok(meta) = std::fs::metadata(&path)
-        && meta.len() == file.bytes.len() as u64
-        && std::fs::read(&path).is_ok_and(|old| old == file.bytes)
-    {
-        return Ok(false);
+/// Staged files live here, inside the output folder, until the commit.
+const STAGING: &str = ".bulletin-staging";
+
+impl Writer {
+    pub fn new(dir: &Path) -> Result<Writer> {
+        let leftover = dir.join(STAGING);
+        if leftover.exists() {
+            // Left by an interrupted build.
+            std::fs::remove_dir_all(&leftover).map_err(|e| Error::io(&leftover, e))?;
+        }
+        let fresh = std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_none());
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            staging: if fresh { dir.to_path_buf() } else { leftover },
+            fresh,
+            paths: Mutex::default(),
+            staged: Mutex::default(),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+
+    /// Moves the staged files into place and removes stale ones.
+    pub fn commit(mut self) -> Result<WriteStats> {
+        self.committed = true;
+        let staged = std::mem::take(&mut *self.staged.lock().expect("no panics while locked"));
+        for rel in staged.iter().filter(|_| !self.fresh) {
+            let from = self.staging.join(rel);
+            let to = self.dir.join(rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        if !self.fresh {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        let mut stats = WriteStats {
+            written: staged.len(),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: 0,
+        };
+        let paths = std::mem::take(&mut *self.paths.lock().expect("no panics while locked"));
+        let manifest_path = self.dir.join(MANIFEST);
+        let previous = std::fs::read_to_string(&manifest_path).unwrap_or_default();
+        let current: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        for stale in previous
+            .lines()
+            .filter(|p| !p.is_empty() && !current.contains(p))
+        {
+            if stale.split('/').any(|p| p == ".." || p.is_empty()) {
+                continue;
+            }
+            let path = self.dir.join(stale);
+            if std::fs::remove_file(&path).is_ok() {
+                stats.removed += 1;
+                remove_empty_parents(&self.dir, &path);
+            }
+        }
+        let mut listed: Vec<&str> = current.into_iter().collect();
+        listed.sort_unstable();
+        let manifest = listed.join("\n") + "\n";
+        if previous != manifest {
+            std::fs::write(&manifest_path, manifest).map_err(|e| Error::io(&manifest_path, e))?;
+        }
+        Ok(stats)
     }
-    std::fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))?;
-    Ok(true)
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.committed {
+            // On a first build the staging folder is the output folder,
+            // which did not exist (or was empty) before.
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+impl Sink for Writer {
+    fn put(&self, file: Output) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        let same = !self.fresh
+            && std::fs::metadata(&path).is_ok_and(|m| m.len() == file.bytes.len() as u64)
+            && std::fs::read(&path).is_ok_and(|old| old == file.bytes);
+        if same {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        } else {
+            let staged = self.staging.join(&file.path);
+            if let Some(parent) = staged.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&staged, &file.bytes).map_err(|e| Error::io(&staged, e))?;
+            self.staged
+                .lock()
+                .expect("no panics while locked")
+                .push(file.path.clone());
+        }
+        self.paths
+            .lock()
+            .expect("no panics while locked")
+            .push(file.path);
+        Ok(())
+    }
 }
 
 fn remove_empty_parents(dir: &Path, file: &Path) {

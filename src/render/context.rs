@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::{Config, Language};
-use crate::content::markdown::{Heading, Rendered};
+use crate::content::markdown::Rendered;
 use crate::index::{Indexes, ListKind, Listing};
 use crate::locale::dates::rfc3339;
 use crate::site::Site;
@@ -50,8 +50,6 @@ pub struct PageValue<'a> {
     pub date_rfc2822: Option<String>,
     pub summary: &'a str,
     pub description: String,
-    pub content: &'a str,
-    pub toc: &'a [Heading],
     /// Taxonomy → terms with their URLs.
     pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
     pub translations: Vec<TranslationValue>,
@@ -151,8 +149,6 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
         summary,
         description,
-        content: &rendered.html,
-        toc: &rendered.toc,
         taxonomies,
         translations,
         authors: &a.authors,

@@ -33,9 +33,53 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// The rendered site.
+/// Where rendered files go, one at a time and from several threads: the
+/// output folder, or memory for `check` and `serve`.
+pub trait Sink: Sync {
+    fn put(&self, file: Output) -> Result<()>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct MemorySink(pub std::sync::Mutex<Vec<Output>>);
+
+impl Sink for MemorySink {
+    fn put(&self, file: Output) -> Result<()> {
+        self.0.lock().expect("no panics while locked").push(file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<Output> {
+        self.0.into_inner().expect("no panics while locked")
+    }
+}
+
+/// Passes files on, refusing a second file on a path already written.
+struct Unique<'a> {
+    sink: &'a dyn Sink,
+    seen: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Sink for Unique<'_> {
+    fn put(&self, file: Output) -> Result<()> {
+        if !self
+            .seen
+            .lock()
+            .expect("no panics while locked")
+            .insert(file.path.clone())
+        {
+            return Err(Error::msg(format!("two outputs would be written to {}", file.path)).with_help(
+                "an article's slug, an alias or a static file clashes with another page of the same URL; rename one",
+            ));
+        }
+        self.sink.put(file)
+    }
+}
+
+/// What a render made, besides the files.
 pub struct Rendering {
-    pub files: Vec<Output>,
     /// HTML pages per language code.
     pub pages: BTreeMap<String, usize>,
     pub warnings: Vec<String>,
@@ -82,7 +126,11 @@ struct Shared<'a> {
 }
 
 /// Renders `site` with `theme`.
-pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
+pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Rendering, Errors> {
+    let sink = Unique {
+        sink,
+        seen: Default::default(),
+    };
     let config = &site.config;
     let dates =
         Arc::new(SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?);
@@ -104,12 +152,16 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
             );
         }
     }
+    crate::profile::stage("templates loaded");
     let ix = index::build(site);
+    crate::profile::stage("indexes built");
 
+    // Lists need every summary; full texts are rendered one at a time, for
+    // their own pages, so they are never all held in memory.
     let bodies: Vec<Result<Rendered>> = site
         .articles
         .par_iter()
-        .map(|a| render_body(site, a))
+        .map(|a| render_body(site, a, true))
         .collect();
     let mut errors = Vec::new();
     let bodies: Vec<Rendered> = bodies
@@ -124,6 +176,7 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
+    crate::profile::stage("summaries rendered");
     let pages: Vec<Value> = (0..site.articles.len())
         .into_par_iter()
         .map(|i| page_value(site, &ix, i, &bodies[i]))
@@ -180,7 +233,7 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
             (l.code.clone(), Value::from_serializable(&links))
         })
         .collect();
-    let shared = Shared {
+    let mut shared = Shared {
         site,
         ix: &ix,
         tera: &tera,
@@ -194,37 +247,25 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
         equivalents,
     };
 
+    crate::profile::stage("page values built");
     let infos = page_infos(&shared);
-    let html: Vec<Result<Output>> = infos
+    infos
         .par_iter()
-        .map(|info| shared.render_page(info))
-        .collect();
-    let mut files = Vec::with_capacity(html.len() + 16);
+        .try_for_each(|info| sink.put(shared.render_page(info)?))?;
     let mut pages_per_lang: BTreeMap<String, usize> = BTreeMap::new();
-    for (result, info) in html.into_iter().zip(&infos) {
-        match result {
-            Ok(file) => {
-                files.push(file);
-                *pages_per_lang.entry(info.lang.clone()).or_default() += 1;
-            }
-            Err(e) => errors.push(e),
-        }
+    for info in &infos {
+        *pages_per_lang.entry(info.lang.clone()).or_default() += 1;
     }
-    if !errors.is_empty() {
-        errors.truncate(20);
-        return Err(Errors(errors));
-    }
-    let extra: Vec<Result<Vec<Output>>> = vec![
-        shared.feeds(),
-        shared.sitemap(&infos),
-        shared.not_found(),
-        shared.redirects(),
-        shared.statics(),
-    ];
-    for r in extra {
-        files.extend(r?);
-    }
-    check_collisions(site, &files)?;
+    crate::profile::stage("pages rendered");
+    shared.feeds(&sink)?;
+    crate::profile::stage("feeds rendered");
+    sink.put(shared.not_found()?)?;
+    shared.redirects(&sink)?;
+    shared.statics(&sink)?;
+    // The sitemap needs no article values: free them first.
+    shared.pages = Vec::new();
+    shared.sitemap(&infos, &sink)?;
+    crate::profile::stage("sitemap, redirects, statics");
     let mut warnings = site.warnings.clone();
     for (lang, key) in theme.strings.take_missing() {
         warnings.push(format!(
@@ -240,22 +281,9 @@ pub fn render(site: &Site, theme: Arc<Theme>) -> Result<Rendering, Errors> {
         }
     }
     Ok(Rendering {
-        files,
         pages: pages_per_lang,
         warnings,
     })
-}
-
-/// Two outputs on one path mean two things claim one URL.
-fn check_collisions(_site: &Site, files: &[Output]) -> Result<()> {
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(files.len());
-    for (n, f) in files.iter().enumerate() {
-        if seen.insert(&f.path, n).is_some() {
-            return Err(Error::msg(format!("two outputs would be written to {}", f.path))
-                .with_help("an article's slug or a static file clashes with a list page of the same URL; rename one"));
-        }
-    }
-    Ok(())
 }
 
 fn section_title(s: &crate::site::Section) -> String {
@@ -271,17 +299,30 @@ fn section_title(s: &crate::site::Section) -> String {
         })
 }
 
-/// Renders an article's body to HTML.
-fn render_body(site: &Site, a: &Article) -> Result<Rendered> {
+/// Renders an article's body to HTML, or only its summary.
+fn render_body(site: &Site, a: &Article, summary_only: bool) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
         Body::Markdown(text) => {
+            let render = if summary_only {
+                |text: &str, unsafe_html, highlight, resolve: &dyn Fn(&str) -> Option<String>| {
+                    markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
+                        Rendered {
+                            summary,
+                            words: text.split_whitespace().count(),
+                            ..Rendered::default()
+                        }
+                    })
+                }
+            } else {
+                markdown::render
+            };
             let resolve = |target: &str| {
                 site.by_content_path
                     .get(target)
                     .map(|&i| site.config.relative_url(&site.paths[i]))
             };
-            markdown::render(
+            render(
                 text,
                 site.config.markdown.unsafe_html,
                 site.config.markdown.highlight_code,
@@ -423,6 +464,28 @@ struct Pager {
     label: String,
     url: String,
     current: bool,
+    /// Stands for pages left out of the window (shown as "…").
+    gap: bool,
+}
+
+/// Page numbers shown around `current`: the first, the last and two either
+/// side, with `None` for each run left out. A list of a thousand pages shows
+/// at most nine links on each, so list pages stay small.
+fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut shown: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(2).max(1)..=(current + 2).min(total))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut window = Vec::with_capacity(shown.len() + 2);
+    for (i, &n) in shown.iter().enumerate() {
+        if i > 0 && n > shown[i - 1] + 1 {
+            window.push(None);
+        }
+        window.push(Some(n));
+    }
+    window
 }
 
 #[derive(Serialize)]
@@ -565,7 +628,7 @@ impl Shared<'_> {
         let mut ctx = self.base_context(info);
         let template = match &info.job {
             Job::Article(i) => {
-                ctx.insert_value("page", self.pages[*i].clone());
+                ctx.insert_value("page", self.full_page(*i)?);
                 ctx.insert("page_kind", "article");
                 let related = self.related(*i);
                 ctx.insert("related", &related);
@@ -628,13 +691,7 @@ impl Shared<'_> {
                 "archive.html".into()
             }
         };
-        let html = self.tera.render(&template, &ctx).map_err(|e| {
-            templates::template_error(self.theme, &e, &format!("rendering {}", info.path))
-        })?;
-        Ok(Output {
-            path: file_for(&info.path),
-            bytes: html.into_bytes(),
-        })
+        self.render_file(&template, &ctx, file_for(&info.path))
     }
 
     fn number(&self, lang: &str, n: usize) -> String {
@@ -656,37 +713,59 @@ impl Shared<'_> {
         }
     }
 
-    /// Up to three articles of the same language sharing the most terms.
+    /// Up to three articles sharing the most terms with article `i`, the
+    /// nearest in time first among equals. Candidates are the neighbours of
+    /// `i` in each of its terms' lists, so the cost does not grow with the
+    /// size of a popular term.
     fn related(&self, i: usize) -> Vec<Value> {
-        let terms = &self.ix.article_terms[i];
-        if terms.is_empty() {
-            return Vec::new();
+        const NEIGHBOURS: usize = 8;
+        let ids = &self.ix.article_term_ids[i];
+        let mut candidates: Vec<usize> = Vec::new();
+        for &(t, n) in ids {
+            let items = &self.ix.taxonomies[t].terms[n].items;
+            let at = items.binary_search(&i).unwrap_or_else(|p| p);
+            let window =
+                &items[at.saturating_sub(NEIGHBOURS)..(at + NEIGHBOURS + 1).min(items.len())];
+            candidates.extend(window.iter().copied().filter(|&j| j != i));
         }
-        let mut scores: HashMap<usize, usize> = HashMap::new();
-        for t in self
-            .ix
-            .taxonomies
-            .iter()
-            .filter(|t| t.lang == self.site.articles[i].lang)
-        {
-            for term in &t.terms {
-                if terms
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut ranked: Vec<(usize, usize, usize)> = candidates
+            .into_iter()
+            .map(|j| {
+                let shared = self.ix.article_term_ids[j]
                     .iter()
-                    .any(|(tax, _, p)| tax == &t.name && p == &term.path)
-                {
-                    for &j in term.items.iter().filter(|&&j| j != i) {
-                        *scores.entry(j).or_default() += 1;
-                    }
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    .filter(|id| ids.contains(id))
+                    .count();
+                (shared, j.abs_diff(i), j)
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         ranked
             .into_iter()
             .take(3)
-            .map(|(j, _)| self.pages[j].clone())
+            .map(|(_, _, j)| self.pages[j].clone())
             .collect()
+    }
+
+    /// The heading of a list: the bulletin's title, a section's, a term's
+    /// name, or a localized year or month.
+    fn list_heading(&self, listing: &Listing) -> String {
+        let lang = &listing.lang;
+        match &listing.kind {
+            ListKind::Home => self.lang_of(lang).title.clone(),
+            ListKind::Section(n) => section_title(&self.site.sections[*n]),
+            ListKind::Term { taxonomy, term } => self
+                .ix
+                .taxonomies
+                .iter()
+                .find(|t| &t.lang == lang && &t.name == taxonomy)
+                .map_or_else(String::new, |t| t.terms[*term].name.clone()),
+            ListKind::Year { year } => self.number(lang, *year as usize),
+            ListKind::Month { year, month } => {
+                self.month_label(lang, *year, *month, self.lang_of(lang).calendar)
+            }
+        }
     }
 
     /// Fills a list page's context and returns its template.
@@ -716,12 +795,23 @@ impl Shared<'_> {
             last: url(total),
             previous: (page > 1).then(|| url(page - 1)),
             next: (page < total).then(|| url(page + 1)),
-            pagers: (1..=total)
-                .map(|n| Pager {
-                    number: n,
-                    label: self.number(lang, n),
-                    url: url(n),
-                    current: n == page,
+            pagers: pager_window(page, total)
+                .into_iter()
+                .map(|n| match n {
+                    Some(n) => Pager {
+                        number: n,
+                        label: self.number(lang, n),
+                        url: url(n),
+                        current: n == page,
+                        gap: false,
+                    },
+                    None => Pager {
+                        number: 0,
+                        label: "…".into(),
+                        url: String::new(),
+                        current: false,
+                        gap: true,
+                    },
                 })
                 .collect(),
         };
@@ -821,37 +911,69 @@ impl Shared<'_> {
     }
 
     /// Atom and RSS for each list that has feeds (page 1 of it).
-    fn feeds(&self) -> Result<Vec<Output>> {
+    /// Article `i`'s template value with its full text and table of contents.
+    fn full_page(&self, i: usize) -> Result<Value> {
+        let full = render_body(self.site, &self.site.articles[i], false)?;
+        let mut map = self.pages[i].as_map().cloned().unwrap_or_default();
+        map.insert("content".into(), Value::safe_string(&full.html));
+        map.insert("toc".into(), Value::from_serializable(&full.toc));
+        Ok(Value::from(map))
+    }
+
+    /// Renders `template` with `ctx` into the file at `path`.
+    fn render_file(&self, template: &str, ctx: &Context, path: String) -> Result<Output> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut bytes)
+            .map_err(|e| {
+                templates::template_error(self.theme, &e, &format!("rendering /{path}"))
+            })?;
+        Ok(Output { path, bytes })
+    }
+
+    /// Atom and RSS for each list that has feeds (page 1 of it).
+    fn feeds(&self, sink: &dyn Sink) -> Result<()> {
         let config = &self.site.config;
         let jobs: Vec<&Listing> = self.ix.listings.iter().filter(|l| l.feeds).collect();
-        let rendered: Vec<Result<Vec<Output>>> = jobs
-            .par_iter()
-            .map(|listing| {
-                let lang = self.lang_of(&listing.lang);
-                let items: Vec<usize> = listing
-                    .items
-                    .iter()
-                    .copied()
-                    .filter(|&i| self.site.articles[i].date.is_some())
-                    .take(config.feeds.limit)
-                    .collect();
-                let entries: Vec<Value> = items.iter().map(|&i| self.pages[i].clone()).collect();
-                let updated = items
-                    .iter()
-                    .filter_map(|&i| {
-                        let a = &self.site.articles[i];
-                        a.updated.as_ref().or(a.date.as_ref())
-                    })
-                    .max_by_key(|d| d.timestamp())
-                    .map(rfc3339)
-                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-                let mut info = PageInfo { job: Job::List { listing: 0, page: 1 }, lang: listing.lang.clone(), path: listing.path.clone(), lastmod: None };
-                let mut ctx = self.base_context(&info);
-                let template = self.list_context(&mut ctx, listing, 1);
-                let _ = template;
-                let heading: String = ctx.get("heading").and_then(|h| h.as_str().map(str::to_owned)).unwrap_or_default();
-                let title = if listing.kind == ListKind::Home { lang.title.clone() } else { format!("{heading} — {}", lang.title) };
-                ctx.insert("feed", &serde_json::json!({
+        jobs.par_iter().try_for_each(|listing| {
+            let lang = self.lang_of(&listing.lang);
+            let items: Vec<usize> = listing
+                .items
+                .iter()
+                .copied()
+                .filter(|&i| self.site.articles[i].date.is_some())
+                .take(config.feeds.limit)
+                .collect();
+            let entries: Vec<Value> = if config.feeds.full_content {
+                items.iter().map(|&i| self.full_page(i)).collect::<Result<_>>()?
+            } else {
+                items.iter().map(|&i| self.pages[i].clone()).collect()
+            };
+            let updated = items
+                .iter()
+                .filter_map(|&i| {
+                    let a = &self.site.articles[i];
+                    a.updated.as_ref().or(a.date.as_ref())
+                })
+                .max_by_key(|d| d.timestamp())
+                .map(rfc3339)
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+            let info = PageInfo {
+                job: Job::Other,
+                lang: listing.lang.clone(),
+                path: listing.path.clone(),
+                lastmod: None,
+            };
+            let mut ctx = self.base_context(&info);
+            let heading = self.list_heading(listing);
+            let title = if listing.kind == ListKind::Home {
+                lang.title.clone()
+            } else {
+                format!("{heading} — {}", lang.title)
+            };
+            ctx.insert(
+                "feed",
+                &serde_json::json!({
                     "title": title,
                     "description": lang.description,
                     "lang": lang.code,
@@ -861,97 +983,72 @@ impl Shared<'_> {
                     "updated": updated,
                     "rss_updated": items.first().map(|&i| rfc2822(self.site.articles[i].date.as_ref().expect("dated"))),
                     "full_content": config.feeds.full_content,
-                }));
-                ctx.insert("entries", &entries);
-                info.path = format!("{}atom.xml", listing.path);
-                let mut out = Vec::with_capacity(2);
-                for name in ["atom.xml", "rss.xml"] {
-                    let xml = self.tera.render(name, &ctx).map_err(|e| {
-                        templates::template_error(self.theme, &e, &format!("rendering {}{name}", listing.path))
-                    })?;
-                    out.push(Output { path: format!("{}{name}", listing.path.trim_start_matches('/')), bytes: xml.into_bytes() });
-                }
-                Ok(out)
-            })
-            .collect();
-        let mut files = Vec::new();
-        for r in rendered {
-            files.extend(r?);
-        }
-        Ok(files)
+                }),
+            );
+            ctx.insert("entries", &entries);
+            for name in ["atom.xml", "rss.xml"] {
+                let path = format!("{}{name}", listing.path.trim_start_matches('/'));
+                sink.put(self.render_file(name, &ctx, path)?)?;
+            }
+            Ok(())
+        })
     }
 
     /// `sitemap.xml` (an index of several when over 50,000 URLs) and `robots.txt`.
-    fn sitemap(&self, infos: &[PageInfo]) -> Result<Vec<Output>> {
+    fn sitemap(&self, infos: &[PageInfo], sink: &dyn Sink) -> Result<()> {
         let config = &self.site.config;
         let entries: Vec<serde_json::Value> = infos
-            .iter()
+            .par_iter()
             .map(|info| {
                 let versions = self.versions(info);
                 let alternates: Vec<Alternate> = if versions.len() > 1 {
-                    versions.iter().map(|(l, p)| Alternate { hreflang: l.clone(), href: config.absolute_url(p) }).collect()
+                    versions
+                        .iter()
+                        .map(|(l, p)| Alternate { hreflang: l.clone(), href: config.absolute_url(p) })
+                        .collect()
                 } else {
                     Vec::new()
                 };
                 serde_json::json!({ "loc": config.absolute_url(&info.path), "lastmod": info.lastmod, "alternates": alternates })
             })
             .collect();
-        let render = |name: &str, ctx: &Context, path: String| -> Result<Output> {
-            let text = self.tera.render(name, ctx).map_err(|e| {
-                templates::template_error(self.theme, &e, &format!("rendering {path}"))
-            })?;
-            Ok(Output {
-                path,
-                bytes: text.into_bytes(),
-            })
-        };
-        let mut out = Vec::new();
         if entries.len() <= SITEMAP_LIMIT {
             let mut ctx = Context::new();
             ctx.insert("entries", &entries);
-            out.push(render("sitemap.xml", &ctx, "sitemap.xml".into())?);
+            sink.put(self.render_file("sitemap.xml", &ctx, "sitemap.xml".into())?)?;
         } else {
             let mut sitemaps = Vec::new();
             for (n, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
                 let name = format!("sitemap{}.xml", n + 1);
                 let mut ctx = Context::new();
                 ctx.insert("entries", chunk);
-                out.push(render("sitemap.xml", &ctx, name.clone())?);
+                sink.put(self.render_file("sitemap.xml", &ctx, name.clone())?)?;
                 sitemaps.push(config.absolute_url(&format!("/{name}")));
             }
             let mut ctx = Context::new();
             ctx.insert("sitemaps", &sitemaps);
-            out.push(render("sitemap_index.xml", &ctx, "sitemap.xml".into())?);
+            sink.put(self.render_file("sitemap_index.xml", &ctx, "sitemap.xml".into())?)?;
         }
         let mut ctx = Context::new();
         ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
-        out.push(render("robots.txt", &ctx, "robots.txt".into())?);
-        Ok(out)
+        sink.put(self.render_file("robots.txt", &ctx, "robots.txt".into())?)
     }
 
-    fn not_found(&self) -> Result<Vec<Output>> {
-        let lang = self.site.config.default_language.clone();
+    fn not_found(&self) -> Result<Output> {
         let info = PageInfo {
             job: Job::Other,
-            lang,
+            lang: self.site.config.default_language.clone(),
             path: "/404.html".into(),
             lastmod: None,
         };
         let mut ctx = self.base_context(&info);
         ctx.insert("page_kind", "404");
-        let html = self
-            .tera
-            .render("404.html", &ctx)
-            .map_err(|e| templates::template_error(self.theme, &e, "rendering 404.html"))?;
-        Ok(vec![Output {
-            path: "404.html".into(),
-            bytes: html.into_bytes(),
-        }])
+        self.render_file("404.html", &ctx, "404.html".into())
     }
 
     /// Redirect pages: aliases, `page/1/` of every list, and `/` when the
     /// default language lives under its own prefix.
-    fn redirects(&self) -> Result<Vec<Output>> {
+    fn redirects(&self, sink: &dyn Sink) -> Result<()> {
         let config = &self.site.config;
         let mut targets: Vec<(String, String, String)> = Vec::new(); // (from path, to path, lang)
         for (i, a) in self.site.articles.iter().enumerate() {
@@ -985,36 +1082,23 @@ impl Shared<'_> {
             let lang = config.default_lang();
             targets.push(("/".into(), format!("{}/", lang.prefix), lang.code.clone()));
         }
-        targets
-            .par_iter()
-            .map(|(from, to, lang)| {
-                let mut ctx = Context::new();
-                ctx.insert("lang", lang);
-                ctx.insert("dir", dir(self.lang_of(lang)));
-                ctx.insert("target", &config.absolute_url(to));
-                ctx.insert_value("config", self.config_value.clone());
-                let html = self.tera.render("redirect.html", &ctx).map_err(|e| {
-                    templates::template_error(self.theme, &e, "rendering a redirect")
-                })?;
-                Ok(Output {
-                    path: file_for(from),
-                    bytes: html.into_bytes(),
-                })
-            })
-            .collect()
+        targets.par_iter().try_for_each(|(from, to, lang)| {
+            let mut ctx = Context::new();
+            ctx.insert("lang", lang);
+            ctx.insert("dir", dir(self.lang_of(lang)));
+            ctx.insert("target", &config.absolute_url(to));
+            ctx.insert_value("config", self.config_value.clone());
+            sink.put(self.render_file("redirect.html", &ctx, file_for(from))?)
+        })
     }
 
-    fn statics(&self) -> Result<Vec<Output>> {
-        self.theme
-            .statics
-            .par_iter()
-            .map(|(path, file)| {
-                Ok(Output {
-                    path: path.clone(),
-                    bytes: file.read()?,
-                })
+    fn statics(&self, sink: &dyn Sink) -> Result<()> {
+        self.theme.statics.par_iter().try_for_each(|(path, file)| {
+            sink.put(Output {
+                path: path.clone(),
+                bytes: file.read()?,
             })
-            .collect()
+        })
     }
 }
 
@@ -1032,6 +1116,30 @@ fn normalize_alias(alias: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pager_window_keeps_ends_and_neighbours() {
+        assert_eq!(pager_window(1, 1), vec![Some(1)]);
+        assert_eq!(pager_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            pager_window(10, 1000),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(1000)
+            ]
+        );
+        assert_eq!(
+            pager_window(4, 6),
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
+        );
+    }
 
     #[test]
     fn files_for_paths() {
