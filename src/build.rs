@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions};
+use crate::content::{self, LoadCache, LoadOptions};
 use crate::error::Errors;
 use crate::output::{self, WriteStats, Writer};
 use crate::render::{self, Rendering, Sink, theme::Theme};
@@ -33,6 +33,16 @@ pub struct BuildReport {
 
 /// Loads, resolves and renders the site, handing each file to `sink`.
 pub fn render_site(options: &BuildOptions, sink: &dyn Sink) -> Result<(Site, Rendering), Errors> {
+    render_site_cached(options, sink, None)
+}
+
+/// [`render_site`], re-reading only content files that changed since they
+/// went into `cache`.
+pub fn render_site_cached(
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    cache: Option<&LoadCache>,
+) -> Result<(Site, Rendering), Errors> {
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
     if let Some(url) = &options.base_url {
@@ -45,12 +55,13 @@ pub fn render_site(options: &BuildOptions, sink: &dyn Sink) -> Result<(Site, Ren
         config.base_path = parsed.base_path;
     }
     let theme = Arc::new(Theme::load(root, &config).map_err(|e| e.relative_to(root))?);
-    let content = content::load(
+    let content = content::load_cached(
         root,
         &config,
         LoadOptions {
             drafts: options.drafts,
         },
+        cache,
     )?;
     crate::profile::stage("content loaded");
     let site = Site::resolve(root, config, content)?;

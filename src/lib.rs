@@ -22,6 +22,7 @@ pub mod locale;
 pub mod output;
 pub mod profile;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildOptions, BuildReport, build};

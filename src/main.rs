@@ -36,6 +36,27 @@ enum Command {
         #[arg(long)]
         missing_translations: bool,
     },
+    /// Build the site into memory, serve it, and rebuild and reload the
+    /// browser on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Include articles marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes (for file systems without change events: WSL, network mounts).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Render the site in memory and verify every internal link and anchor.
     Check {
         #[arg(long, default_value = ".")]
@@ -81,6 +102,21 @@ fn main() -> ExitCode {
             },
             missing_translations,
         ),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+            poll,
+        } => bulletin::serve::run(bulletin::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+            poll,
+        }),
         Command::Check { root, drafts } => bulletin::cmd::check::run(bulletin::BuildOptions {
             root,
             drafts,

@@ -5,8 +5,9 @@ pub mod front_matter;
 pub mod markdown;
 pub mod wire;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
@@ -129,13 +130,70 @@ pub fn is_ignored(name: &str) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
 }
 
+/// Files read by an earlier load, kept by `serve` so an edit re-reads only
+/// the files whose size or modification time changed. Valid for one
+/// configuration: make a new cache when site.toml changes.
+#[derive(Default)]
+pub struct LoadCache(Mutex<HashMap<PathBuf, (FileStamp, Loaded)>>);
+
+/// What tells an edited file from an unchanged one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
 /// Reads every content file of the site.
 pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Errors> {
+    load_cached(root, config, options, None)
+}
+
+/// Reads every content file, reusing the unchanged ones from `cache`.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    options: LoadOptions,
+    cache: Option<&LoadCache>,
+) -> Result<Content, Errors> {
     let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
     let results: Vec<Result<Loaded>> = files
         .par_iter()
-        .map(|path| load_file(root, path, config))
+        .map(|path| {
+            let Some(cache) = cache else {
+                return load_file(root, path, config);
+            };
+            let stamp = FileStamp::of(path);
+            let entries = || cache.0.lock().expect("no panics while locked");
+            if let Some((cached_stamp, loaded)) = entries().get(path)
+                && Some(*cached_stamp) == stamp
+            {
+                return Ok(loaded.clone());
+            }
+            let loaded = load_file(root, path, config)?;
+            if let Some(stamp) = stamp {
+                entries().insert(path.clone(), (stamp, loaded.clone()));
+            }
+            Ok(loaded)
+        })
         .collect();
+    if let Some(cache) = cache {
+        let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
+        cache
+            .0
+            .lock()
+            .expect("no panics while locked")
+            .retain(|p, _| present.contains(p));
+    }
     let mut content = Content::default();
     let mut errors = Vec::new();
     for result in results {
@@ -165,6 +223,7 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Conten
 }
 
 /// What one content file turned out to be.
+#[derive(Clone)]
 pub enum Loaded {
     Article(Box<Article>),
     Section(Box<SectionMeta>),

@@ -1,0 +1,183 @@
+//! Serving the in-memory site: safe path mapping, MIME types, the 404 page,
+//! live-reload injection and the Server-Sent Events stream.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use futures_util::stream::{self, Stream};
+use percent_encoding::percent_decode_str;
+
+use super::{Change, Shared};
+
+const LIVE_PATH: &str = "/__bulletin/live";
+const LIVE_SCRIPT: &str = include_str!("live.js");
+const OVERLAY: &str = include_str!("overlay.html");
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let live = Arc::clone(&shared);
+    Router::new()
+        .route(LIVE_PATH, get(move || events(Arc::clone(&live))))
+        .fallback(move |request: Request<Body>| page(Arc::clone(&shared), request))
+}
+
+async fn events(shared: Arc<Shared>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = shared.changes.subscribe();
+    let stream = stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(change) => {
+                    let name = match change {
+                        Change::Reload => "reload",
+                        Change::Css => "css",
+                    };
+                    return Some((Ok(Event::default().event(name).data(name)), receiver));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// The output file a request path names, or `None` if it tries to leave the
+/// site. Decodes percent-escapes first, so `%2e%2e` and `..%2f` are caught
+/// like `..`.
+pub fn file_for_request(path: &str) -> Option<String> {
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if decoded.ends_with('/') || joined.is_empty() {
+        if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        }
+    } else {
+        joined
+    })
+}
+
+async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
+    let path = request.uri().path().to_string();
+    let Some(file) = file_for_request(&path) else {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    };
+    let snapshot = shared.snapshot.read().expect("no panics while locked");
+    let error = snapshot.error.clone();
+    if let Some(bytes) = snapshot.files.get(&file) {
+        return respond(StatusCode::OK, &file, bytes, error.as_deref());
+    }
+    // A folder asked for without its slash: send the browser to it, so
+    // relative links in the page resolve.
+    if snapshot.files.contains_key(&format!("{file}/index.html")) {
+        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+        if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    }
+    match snapshot.files.get("404.html") {
+        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes, error.as_deref()),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn respond(status: StatusCode, file: &str, bytes: &[u8], error: Option<&str>) -> Response<Body> {
+    let mime = mime_guess::from_path(file).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let body = if is_html {
+        inject(bytes, error)
+    } else {
+        bytes.to_vec()
+    };
+    let content_type = if mime.type_() == "text" || file.ends_with(".xml") || file.ends_with(".svg")
+    {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The page with the live-reload script, and the error overlay if the last
+/// build failed, before `</body>`.
+pub fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let mut addition = format!("<script>{LIVE_SCRIPT}</script>");
+    if let Some(error) = error {
+        let escaped = crate::content::markdown::pulldown_cmark_escape_html(error);
+        addition.push_str(&OVERLAY.replace("{error}", &escaped));
+    }
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + addition.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(addition.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/a/..%2f..%2fx",
+            "/a\\..\\b",
+            "/%00",
+        ] {
+            assert_eq!(file_for_request(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_map_to_files() {
+        assert_eq!(file_for_request("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            file_for_request("/fa/news/").as_deref(),
+            Some("fa/news/index.html")
+        );
+        assert_eq!(file_for_request("/style.css").as_deref(), Some("style.css"));
+        assert_eq!(
+            file_for_request("/fa/%D8%A7/").as_deref(),
+            Some("fa/ا/index.html")
+        );
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end() {
+        let out = String::from_utf8(inject(b"<html><body>x</body></html>", Some("<bad>"))).unwrap();
+        assert!(out.starts_with("<html><body>x<script>"));
+        assert!(out.contains("&lt;bad&gt;") && out.ends_with("</body></html>"));
+    }
+}

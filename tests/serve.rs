@@ -1,0 +1,391 @@
+//! `bulletin serve`: a real server on an ephemeral port, real files edited
+//! in place and by rename.
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use util::Site;
+
+/// A running `bulletin serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    // Keep reading, as a terminal would.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// A plain HTTP/1.1 GET that sends the path exactly as given.
+fn get(server: &Server, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_lowercase(), body.to_string())
+}
+
+/// Waits until `path` satisfies `ok`, at most five seconds.
+fn eventually(server: &Server, path: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let (status, _, body) = get(server, path);
+        if ok(status, &body) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{path} never became right; last: {status}\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn article(title: &str, date: &str, tags: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = {date}\ntags = [{tags}]\n+++\nText of {title}.\n")
+}
+
+fn site_with_articles() -> Site {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        article("Alpha", "2020-01-01", "\"x\""),
+    );
+    site.write(
+        "content/fa/news/a.md",
+        article("الف", "2020-01-01", "\"ایکس\""),
+    );
+    site
+}
+
+#[test]
+fn serves_pages_safely_with_types_and_404() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    let (status, head, body) = get(&server, "/news/a/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        body.contains("Alpha") && body.contains("/__bulletin/live"),
+        "live reload is injected"
+    );
+    assert!(
+        get(&server, "/style.css")
+            .1
+            .contains("content-type: text/css")
+    );
+    assert!(get(&server, "/atom.xml").1.contains("xml"));
+    let (status, _, body) = get(&server, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    for bad in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/news/..%2f..%2fsite.toml",
+    ] {
+        let (status, _, body) = get(&server, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(!body.contains("base_url"), "{bad} leaked site.toml");
+    }
+    assert_eq!(get(&server, "/news").0, 301);
+    assert!(
+        !site.root().join("public").exists(),
+        "serve never writes output_dir"
+    );
+}
+
+#[test]
+fn persian_urls_are_served() {
+    let site = Site::three_languages();
+    site.write(
+        "content/fa/news/x.md",
+        "+++\ntitle = \"خبر\"\nslug = \"همکاری\"\ndate = 2020-01-01\n+++\nمتن.\n",
+    );
+    let server = serve(&site);
+    let (status, _, body) = get(&server, "/fa/news/%D9%87%D9%85%DA%A9%D8%A7%D8%B1%DB%8C/");
+    assert_eq!(status, 200);
+    assert!(body.contains("خبر"));
+}
+
+#[test]
+fn edits_in_place_by_rename_new_and_deleted_files_show_up() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    eventually(&server, "/news/a/", |s, b| s == 200 && b.contains("Alpha"));
+
+    site.write(
+        "content/en/news/a.md",
+        article("Alpha edited in place", "2020-01-01", "\"x\""),
+    );
+    eventually(&server, "/news/a/", |_, b| {
+        b.contains("Alpha edited in place")
+    });
+
+    // An editor's atomic save: write a temp file, rename it over the original.
+    site.write(
+        "content/en/news/.a.md.tmp",
+        article("Alpha renamed over", "2020-01-01", "\"x\""),
+    );
+    std::fs::rename(
+        site.root().join("content/en/news/.a.md.tmp"),
+        site.root().join("content/en/news/a.md"),
+    )
+    .unwrap();
+    eventually(&server, "/news/a/", |_, b| b.contains("Alpha renamed over"));
+
+    site.write(
+        "content/en/news/b.md",
+        article("Beta", "2020-02-01", "\"x\""),
+    );
+    eventually(&server, "/news/b/", |s, b| s == 200 && b.contains("Beta"));
+    eventually(&server, "/", |_, b| b.contains("Beta"));
+
+    std::fs::remove_file(site.root().join("content/en/news/b.md")).unwrap();
+    eventually(&server, "/news/b/", |s, _| s == 404);
+    eventually(&server, "/", |_, b| !b.contains("Beta"));
+}
+
+#[test]
+fn broken_edit_keeps_last_good_site_and_shows_the_error() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"Alpha\"\ndate = \"yesterday\"\n+++\nx\n",
+    );
+    let body = eventually(&server, "/news/a/", |_, b| b.contains("bulletin-error"));
+    assert!(
+        body.contains("content/en/news/a.md:3:1") && body.contains("Text of Alpha."),
+        "{body}"
+    );
+    assert!(
+        get(&server, "/").2.contains("bulletin-error"),
+        "the overlay is on every page"
+    );
+    site.write(
+        "content/en/news/a.md",
+        article("Alpha fixed", "2020-01-01", "\"x\""),
+    );
+    eventually(&server, "/news/a/", |_, b| {
+        b.contains("Alpha fixed") && !b.contains("bulletin-error")
+    });
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let site = site_with_articles();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["serve", "--port", &port])
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&port) && stderr.contains("in use"),
+        "{stderr}"
+    );
+}
+
+/// After any sequence of edits, every served file equals what a clean build
+/// writes (less the injected live-reload script).
+#[test]
+fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
+    let site = site_with_articles();
+    site.write(
+        "content/ru/news/a.md",
+        article("Альфа", "2020-01-01", "\"икс\""),
+    );
+    let server = serve(&site);
+    let steps: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| {
+            site.write(
+                "content/en/news/c.md",
+                article("Gamma", "2020-03-01", "\"x\", \"y\""),
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "content/en/news/a.md",
+                article("Alpha retitled", "2020-01-01", "\"x\""),
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "content/en/news/c.md",
+                article("Gamma", "2019-05-05", "\"x\", \"y\""),
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "content/en/news/a.md",
+                article("Alpha retitled", "2020-01-01", "\"z\""),
+            );
+        }),
+        Box::new(|| {
+            std::fs::remove_file(site.root().join("content/fa/news/a.md")).unwrap();
+        }),
+        Box::new(|| {
+            std::fs::rename(
+                site.root().join("content/en/news/c.md"),
+                site.root().join("content/en/news/gamma.md"),
+            )
+            .unwrap();
+        }),
+    ];
+    for step in &steps {
+        step();
+        // Let the watcher see the edit before the next one.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args([
+            "build",
+            "--base-url",
+            &format!("http://{}", server.addr),
+            "--output",
+        ])
+        .arg(out.path())
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let script_start = "<script>";
+    let start = Instant::now();
+    loop {
+        let mut mismatches = Vec::new();
+        for entry in walkdir::WalkDir::new(out.path()) {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(out.path())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !entry.file_type().is_file() || rel.starts_with('.') {
+                continue;
+            }
+            let expected = std::fs::read_to_string(entry.path()).unwrap();
+            let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
+            let encoded: String = url
+                .split('/')
+                .map(|p| {
+                    p.bytes()
+                        .map(|b| {
+                            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                                (b as char).to_string()
+                            } else {
+                                format!("%{b:02X}")
+                            }
+                        })
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let (status, _, mut body) = get(&server, &encoded);
+            if rel.ends_with(".html")
+                && let (Some(a), Some(b)) = (body.rfind(script_start), body.rfind("</script>"))
+            {
+                body.replace_range(a..b + "</script>".len(), "");
+            }
+            if status != 200 || body != expected {
+                mismatches.push(format!("{rel} ({status})"));
+            }
+        }
+        let (gone, _, _) = get(&server, "/news/c/");
+        if mismatches.is_empty() && gone == 404 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "served differs from a clean build: {mismatches:?}, /news/c/ → {gone}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_closed_terminal_does_not_stop_rebuilds() {
+    let site = site_with_articles();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap(); // stdout is closed here
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let server = Server { child, addr };
+    site.write(
+        "content/en/news/a.md",
+        article("After the terminal left", "2020-01-01", "\"x\""),
+    );
+    eventually(&server, "/news/a/", |_, b| {
+        b.contains("After the terminal left")
+    });
+    site.write(
+        "content/en/news/a.md",
+        article("And again", "2020-01-01", "\"x\""),
+    );
+    eventually(&server, "/news/a/", |_, b| b.contains("And again"));
+}
