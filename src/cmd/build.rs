@@ -5,9 +5,7 @@ use crate::error::Errors;
 
 pub fn run(options: BuildOptions, missing_translations: bool) -> Result<(), Errors> {
     let report = build(&options)?;
-    for w in &report.rendering.warnings {
-        eprintln!("warning: {w}");
-    }
+    super::print_warnings(&report.rendering.warnings);
     if missing_translations {
         let site = &report.site;
         for (lang, missing) in site.missing_translations() {

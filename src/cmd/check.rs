@@ -10,9 +10,7 @@ pub fn run(options: BuildOptions) -> Result<(), Errors> {
     let sink = MemorySink::default();
     let (site, rendering) = render_site(&options, &sink)?;
     let files = sink.into_files();
-    for w in &rendering.warnings {
-        eprintln!("warning: {w}");
-    }
+    super::print_warnings(&rendering.warnings);
     for (lang, missing) in site.missing_translations() {
         println!("untranslated into {lang}: {}", missing.len());
         for (i, _) in missing {

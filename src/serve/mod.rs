@@ -135,9 +135,7 @@ impl Rebuilder {
             .expect("no panics while locked");
         match result {
             Ok((_, rendering)) => {
-                for w in &rendering.warnings {
-                    watch::say(&format!("warning: {w}\n"));
-                }
+                crate::cmd::print_warnings(&rendering.warnings);
                 snapshot.files = sink
                     .into_files()
                     .into_iter()
