@@ -55,7 +55,16 @@ pub struct PageValue<'a> {
     pub translations: Vec<TranslationValue>,
     pub authors: &'a [String],
     pub image: Option<String>,
+    /// Absolute URL of the image, for Open Graph and JSON-LD.
+    pub image_permalink: Option<String>,
     pub image_alt: Option<&'a str>,
+    /// Pixel size of a local image (from `static/`), so browsers can lay
+    /// out the page before it loads.
+    pub image_width: Option<usize>,
+    pub image_height: Option<usize>,
+    /// Whether the text has fenced code (the page then loads the
+    /// highlighting stylesheets).
+    pub has_code: bool,
     pub extra: &'a serde_json::Value,
     pub word_count: usize,
     pub reading_time: usize,
@@ -135,6 +144,11 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         .description
         .clone()
         .unwrap_or_else(|| truncate(&strip_tags(summary), 200));
+    let size = a
+        .image
+        .as_ref()
+        .filter(|img| !img.contains("://"))
+        .and_then(|img| imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok());
     let value = PageValue {
         title: &a.title,
         slug: &a.slug,
@@ -153,7 +167,13 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         translations,
         authors: &a.authors,
         image: a.image.as_ref().map(|img| asset_url(config, img)),
+        image_permalink: a.image.as_ref().map(|img| {
+            if img.contains("://") { img.clone() } else { config.absolute_url(&format!("/{}", img.trim_start_matches('/'))) }
+        }),
         image_alt: a.image_alt.as_deref(),
+        image_width: size.map(|s| s.width),
+        image_height: size.map(|s| s.height),
+        has_code: matches!(&a.body, crate::content::Body::Markdown(t) if t.contains("```") || t.contains("~~~")),
         extra: &a.extra,
         word_count: rendered.words,
         reading_time: rendered.words.div_ceil(200).max(1),

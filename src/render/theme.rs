@@ -35,6 +35,10 @@ pub struct Theme {
     pub templates: BTreeMap<String, (String, Origin)>,
     /// Output path → bytes, theme statics then the site's `static/`.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Stylesheets under a name with a hash of their bytes
+    /// (`style.css` → `style.1a2b3c4d.css`), so browsers can cache them for
+    /// good; `asset(path=…)` in templates gives the hashed URL.
+    pub fingerprinted: BTreeMap<String, String>,
     pub strings: Strings,
 }
 
@@ -108,12 +112,27 @@ impl Theme {
             }
         }
         let strings = Strings::parse(string_files, &config.default_language)?;
+        let mut fingerprinted = BTreeMap::new();
+        for (name, file) in &statics {
+            if let Some(stem) = name.strip_suffix(".css") {
+                let hash = fnv1a(&file.read()?) as u32;
+                fingerprinted.insert(name.clone(), format!("{stem}.{hash:08x}.css"));
+            }
+        }
         Ok(Theme {
             templates,
             statics,
+            fingerprinted,
             strings,
         })
     }
+}
+
+/// FNV-1a: a stable hash for cache-busting file names. Not for security; a
+/// dependency would buy nothing here, and std's hasher may change between
+/// Rust releases, which would rename files for no reason.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

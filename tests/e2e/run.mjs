@@ -1,0 +1,172 @@
+// End-to-end tests of bulletin in headless Chromium: the default theme in
+// three scripts (layout direction, overflow, accessibility with axe-core,
+// console errors, the language switcher) and `bulletin serve`'s live reload.
+//
+//   npm ci --prefix tests/e2e && node tests/e2e/run.mjs
+//
+// Uses the debug binary (cargo build) unless BULLETIN points elsewhere, and
+// Debian's /usr/bin/chromium unless CHROMIUM does. Screenshots go to
+// tests/e2e/shots/. Ends with "N passed, M failed" and a non-zero exit on
+// any failure.
+
+import { spawn, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, renameSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..", "..");
+const shots = join(here, "shots");
+const bin = process.env.BULLETIN || join(repo, "target", "debug", "bulletin");
+const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) {
+    passed++;
+    console.log(`PASS ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}${detail ? `\n     ${detail}` : ""}`);
+  }
+}
+
+if (!existsSync(bin)) {
+  execFileSync("cargo", ["build"], { cwd: repo, stdio: "inherit" });
+}
+
+// A copy of the example bulletin, so the live-reload edits never touch the repo.
+const site = mkdtempSync(join(tmpdir(), "bulletin-e2e-"));
+for (const part of ["site.toml", "content", "themes"]) {
+  cpSync(join(repo, part), join(site, part), { recursive: true });
+}
+
+const server = spawn(bin, ["serve", "--port", "0", "--root", site], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((resolve, reject) => {
+  const lines = createInterface({ input: server.stdout });
+  lines.once("line", (line) => {
+    const match = line.match(/http:\/\/[0-9.:]+/);
+    match ? resolve(match[0]) : reject(new Error(`no URL in: ${line}`));
+    lines.on("line", () => {});
+  });
+  server.once("exit", (code) => reject(new Error(`bulletin serve exited with ${code}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+const pages = {
+  en: { home: "/", article: "/news/press-agencies-agree-to-exchange-correspondents/", term: "/tags/film/", archive: "/archive/", month: "/2018/07/" },
+  fa: { home: "/fa/", article: "/fa/news/تبادل-خبرنگار/", term: "/fa/tags/فیلم/", archive: "/fa/archive/", month: "/fa/1397/04/" },
+  ru: { home: "/ru/", article: "/ru/news/press-agencies-exchange/", term: "/ru/tags/выставки/", archive: "/ru/archive/", month: "/ru/2018/07/" },
+};
+
+async function open(path, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const response = await page.goto(base + encodeURI(path), { waitUntil: "load" });
+  return { page, context, errors, status: response.status() };
+}
+
+try {
+  mkdirSync(shots, { recursive: true });
+  for (const [lang, paths] of Object.entries(pages)) {
+    for (const [kind, path] of Object.entries(paths)) {
+      const name = `${lang} ${kind} ${path}`;
+      const { page, context, errors, status } = await open(path);
+      check(`${name}: 200`, status === 200, `status ${status}`);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      });
+      check(`${name}: no serious or critical axe violations`, violations.length === 0, violations.join("\n     "));
+      const dir = await page.evaluate(() => ({ attr: document.documentElement.dir, css: getComputedStyle(document.body).direction }));
+      const want = lang === "fa" ? "rtl" : "ltr";
+      check(`${name}: direction ${want}`, dir.attr === want && dir.css === want, JSON.stringify(dir));
+      if (lang === "fa") {
+        const layout = await page.evaluate(() => {
+          const title = document.querySelector(".site-title").getBoundingClientRect();
+          const items = [...document.querySelectorAll(".sections li")].map((li) => li.getBoundingClientRect());
+          return { width: document.documentElement.clientWidth, titleLeft: title.left, titleRight: title.right, firstNav: items[0].right, lastNav: items[items.length - 1].right };
+        });
+        check(`${name}: masthead starts at the right edge`, layout.width - layout.titleRight < layout.titleLeft, JSON.stringify(layout));
+        check(`${name}: navigation runs right to left`, layout.firstNav > layout.lastNav, JSON.stringify(layout));
+      }
+      check(`${name}: no console errors`, errors.length === 0, errors.join("\n     "));
+      if (kind === "home" || (lang === "fa" && kind === "article")) {
+        await page.screenshot({ path: join(shots, `${lang}-${kind}.desktop.png`), fullPage: false });
+      }
+      await context.close();
+
+      const mobile = await open(path, { width: 390, height: 844 });
+      const overflow = await mobile.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      check(`${name}: no horizontal scrolling at 390 px`, overflow <= 0, `overflow ${overflow}px`);
+      if (kind === "home" || (lang === "fa" && kind === "article")) {
+        await mobile.page.screenshot({ path: join(shots, `${lang}-${kind}.mobile.png`), fullPage: false });
+      }
+      await mobile.context.close();
+    }
+  }
+
+  // The language switcher lands on the translation.
+  {
+    const { page, context } = await open(pages.en.article);
+    const expected = await page.evaluate(() => document.querySelector('link[rel="alternate"][hreflang="fa"]').href);
+    await Promise.all([page.waitForNavigation(), page.click('.languages a[hreflang="fa"]')]);
+    check("switcher on an en article lands on its fa translation", page.url() === expected, `${page.url()} != ${expected}`);
+    const back = await page.evaluate(() => document.documentElement.lang);
+    check("the translation is in Persian", back === "fa", back);
+    await context.close();
+  }
+
+  // Live reload: an edit reloads an open page by itself, at the same scroll position.
+  {
+    const { page, context } = await open(pages.en.article, { width: 390, height: 500 });
+    await page.evaluate(() => { window.__before_edit = true; window.scrollTo(0, 400); });
+    const scrolled = await page.evaluate(() => window.scrollY);
+    const file = join(site, "content", "en", "news", "press-agencies-exchange.txt");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(`${file}.tmp`, text.replace("Two national news agencies agreed", "Two national news agencies (updated) agreed"));
+    renameSync(`${file}.tmp`, file);
+    let reloaded = false;
+    try {
+      await page.waitForFunction(() => document.querySelector(".body").textContent.includes("(updated)") && !window.__before_edit, null, { timeout: 5000 });
+      reloaded = true;
+    } catch {}
+    check("an open page reloads by itself after an edit", reloaded);
+    await page.waitForTimeout(200);
+    const y = await page.evaluate(() => window.scrollY);
+    check("the reload keeps the scroll position", Math.abs(y - scrolled) < 5, `before ${scrolled}, after ${y}`);
+    writeFileSync(file, text);
+
+    // A stylesheet edit swaps the stylesheet without a reload.
+    await page.waitForFunction(() => !document.querySelector(".body").textContent.includes("(updated)"), null, { timeout: 5000 }).catch(() => {});
+    await page.evaluate(() => { window.__before_css = true; });
+    const css = join(site, "themes", "default", "static", "style.css");
+    writeFileSync(css, readFileSync(css, "utf8") + "\nbody { border-top: 7px solid rgb(1, 2, 3); }\n");
+    let swapped = false;
+    try {
+      await page.waitForFunction(() => getComputedStyle(document.body).borderTopWidth === "7px", null, { timeout: 5000 });
+      swapped = await page.evaluate(() => window.__before_css === true);
+    } catch {}
+    check("a CSS edit swaps the stylesheet without reloading", swapped);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+  rmSync(site, { recursive: true, force: true });
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
