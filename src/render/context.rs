@@ -148,7 +148,9 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         .image
         .as_ref()
         .filter(|img| !img.contains("://"))
-        .and_then(|img| imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok());
+        .and_then(|img| {
+            imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok()
+        });
     let value = PageValue {
         title: &a.title,
         slug: &a.slug,
@@ -168,7 +170,11 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         authors: &a.authors,
         image: a.image.as_ref().map(|img| asset_url(config, img)),
         image_permalink: a.image.as_ref().map(|img| {
-            if img.contains("://") { img.clone() } else { config.absolute_url(&format!("/{}", img.trim_start_matches('/'))) }
+            if img.contains("://") {
+                img.clone()
+            } else {
+                config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
+            }
         }),
         image_alt: a.image_alt.as_deref(),
         image_width: size.map(|s| s.width),

@@ -1096,16 +1096,29 @@ impl Shared<'_> {
         self.theme.statics.par_iter().try_for_each(|(path, file)| {
             let bytes = file.read()?;
             if let Some(hashed) = self.theme.fingerprinted.get(path) {
-                sink.put(Output { path: hashed.clone(), bytes: bytes.clone() })?;
+                sink.put(Output {
+                    path: hashed.clone(),
+                    bytes: bytes.clone(),
+                })?;
             }
-            sink.put(Output { path: path.clone(), bytes })
+            sink.put(Output {
+                path: path.clone(),
+                bytes,
+            })
         })?;
         if self.tera.contains_template("manifest.webmanifest") {
             let mut ctx = Context::new();
             ctx.insert_value("config", self.config_value.clone());
-            ctx.insert_value("language", self.languages[&self.site.config.default_language].clone());
+            ctx.insert_value(
+                "language",
+                self.languages[&self.site.config.default_language].clone(),
+            );
             ctx.insert("lang", &self.site.config.default_language);
-            sink.put(self.render_file("manifest.webmanifest", &ctx, "manifest.webmanifest".into())?)?;
+            sink.put(self.render_file(
+                "manifest.webmanifest",
+                &ctx,
+                "manifest.webmanifest".into(),
+            )?)?;
         }
         Ok(())
     }

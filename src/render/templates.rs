@@ -81,19 +81,29 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
 
     let assets = Arc::clone(theme);
     let base_path = config.base_path.clone();
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        let path = path.trim_start_matches('/');
-        let name = assets.fingerprinted.get(path).map_or(path, String::as_str);
-        Ok(format!("{base_path}/{}", crate::site::encode_path(name)))
-    });
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            let name = assets.fingerprinted.get(path).map_or(path, String::as_str);
+            Ok(format!("{base_path}/{}", crate::site::encode_path(name)))
+        },
+    );
     // JSON for <script type="application/ld+json">: `<`, `>` and `&` are
     // escaped so no value can close the script element.
-    tera.register_filter("json", |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let json = serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))?;
-        let json = json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-        Ok(Value::safe_string(&json))
-    });
+    tera.register_filter(
+        "json",
+        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let json =
+                serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))?;
+            let json = json
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026");
+            Ok(Value::safe_string(&json))
+        },
+    );
 
     let templates = theme
         .templates

@@ -132,7 +132,9 @@ impl Theme {
 /// dependency would buy nothing here, and std's hasher may change between
 /// Rust releases, which would rename files for no reason.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -118,6 +118,25 @@ try {
     }
   }
 
+  // Colour contrast holds in the dark scheme too.
+  for (const [lang, paths] of Object.entries(pages)) {
+    for (const path of [paths.home, paths.article]) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
+      const page = await context.newPage();
+      await page.goto(base + encodeURI(path), { waitUntil: "load" });
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: ["color-contrast"], resultTypes: ["violations"] });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      });
+      check(`${lang} ${path} (dark scheme): sufficient contrast`, violations.length === 0, violations.join("\n     "));
+      if (path === paths.home && lang === "fa") {
+        await page.screenshot({ path: join(shots, `${lang}-home.dark.png`) });
+      }
+      await context.close();
+    }
+  }
+
   // The language switcher lands on the translation.
   {
     const { page, context } = await open(pages.en.article);
