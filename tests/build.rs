@@ -136,7 +136,10 @@ fn base_url_with_a_path_is_honoured() {
     site.build_ok();
     let home = site.read("index.html");
     assert!(home.contains(r#"href="/bulletin/news/a/""#), "{home}");
-    assert!(home.contains(r#"href="/bulletin/style."#), "fingerprinted stylesheet under the base path");
+    assert!(
+        home.contains(r#"href="/bulletin/style."#),
+        "fingerprinted stylesheet under the base path"
+    );
     assert!(
         site.read("atom.xml")
             .contains("https://example.org/bulletin/news/a/")
