@@ -263,3 +263,55 @@ fn deleted_article_output_is_removed_but_foreign_files_stay() {
     assert!(!site.public("news/b/index.html").exists());
     assert!(site.public("CNAME").exists());
 }
+
+#[test]
+fn article_images_get_their_size_and_a_warning_without_alt_text() {
+    let site = Site::new(EN_ONLY);
+    // The header of a 640×480 PNG is all a browser-free size reader needs.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend_from_slice(&640u32.to_be_bytes());
+    png.extend_from_slice(&480u32.to_be_bytes());
+    png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    site.write("static/img/photo.png", &png);
+    site.write("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\nimage = \"img/photo.png\"\nimage_alt = \"Two directors\"\n+++\nx\n");
+    site.write(
+        "content/news/b.md",
+        "+++\ntitle = \"B\"\ndate = 2020-01-02\nimage = \"/img/photo.png\"\n+++\nx\n",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/news/b.md: the image has no `image_alt` text"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("content/news/a.md"), "{stderr}");
+    let html = site.read("news/a/index.html");
+    assert!(
+        html.contains(r#"<img src="/img/photo.png" alt="Two directors" width="640" height="480">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<meta property="og:image" content="https://example.org/img/photo.png">"#)
+    );
+    assert!(html.contains(r#""image":["https://example.org/img/photo.png"]"#));
+}
+
+#[test]
+fn feeds_make_article_links_absolute() {
+    let site = Site::new(EN_ONLY);
+    site.write(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nSee [b](@/news/b.md).\n",
+    );
+    site.write(
+        "content/news/b.md",
+        "+++\ntitle = \"B\"\ndate = 2020-01-02\n+++\nx\n",
+    );
+    site.build_ok();
+    let atom = site.read("atom.xml");
+    assert!(
+        atom.contains("href=&quot;https://example.org/news/b/&quot;"),
+        "{atom}"
+    );
+}

@@ -86,7 +86,11 @@ pub struct Rendering {
 }
 
 /// Most URLs a sitemap file may list.
+#[cfg(not(test))]
 const SITEMAP_LIMIT: usize = 50_000;
+/// Small enough for a unit test to cross.
+#[cfg(test)]
+const SITEMAP_LIMIT: usize = 5;
 
 /// An HTML page to render.
 #[derive(Debug, Clone)]
@@ -1170,6 +1174,46 @@ mod tests {
         assert_eq!(file_for("/old.html"), "old.html");
         assert_eq!(normalize_alias("old/story"), "/old/story/");
         assert_eq!(normalize_alias("/old.html"), "/old.html");
+    }
+
+    #[test]
+    fn sitemap_becomes_an_index_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+        )
+        .unwrap();
+        for n in 0..4 {
+            let path = dir.path().join(format!("content/news/a{n}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(
+                path,
+                format!("+++\ntitle = \"A{n}\"\ndate = 2020-01-0{}\n+++\nx\n", n + 1),
+            )
+            .unwrap();
+        }
+        let sink = MemorySink::default();
+        let options = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        crate::build::render_site(&options, &sink).unwrap();
+        let files = sink.into_files();
+        let get = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.path == p)
+                .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+        };
+        let index = get("sitemap.xml").unwrap();
+        assert!(
+            index.contains("<sitemapindex") && index.contains("https://x.org/sitemap1.xml"),
+            "{index}"
+        );
+        let first = get("sitemap1.xml").unwrap();
+        assert_eq!(first.matches("<url>").count(), SITEMAP_LIMIT);
+        assert!(get("sitemap2.xml").is_some());
     }
 
     #[test]

@@ -90,6 +90,15 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
             Ok(format!("{base_path}/{}", crate::site::encode_path(name)))
         },
     );
+    // Feeds are read away from the site: root-relative links in article
+    // HTML become absolute.
+    let origin = config.base_url[..config.base_url.len() - config.base_path.len()].to_string();
+    tera.register_filter(
+        "absolute_links",
+        move |html: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Ok(absolute_links(html, &origin))
+        },
+    );
     // JSON for <script type="application/ld+json">: `<`, `>` and `&` are
     // escaped so no value can close the script element.
     tera.register_filter(
@@ -141,4 +150,46 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
         None => error,
     }
     .with_help("fix the template; the previous output was left as it was")
+}
+
+/// `href="/x"` and `src="/x"` in `html` made absolute with `origin`
+/// (`https://example.org`); protocol-relative `//host` links are left alone.
+pub fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find(['h', 's']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let attr = ["href=\"/", "src=\"/"]
+            .into_iter()
+            .find(|a| from.starts_with(a));
+        match attr {
+            Some(a) if !from[a.len()..].starts_with('/') => {
+                out.push_str(&a[..a.len() - 1]);
+                out.push_str(origin);
+                out.push('/');
+                rest = &from[a.len()..];
+            }
+            _ => {
+                out.push_str(&from[..1]);
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::absolute_links;
+
+    #[test]
+    fn root_relative_links_become_absolute() {
+        let html = r#"<a href="/news/a/">a</a> <img src="/img.png"> <a href="//cdn.org/x">c</a> <a href="https://x.org/">x</a> hash"#;
+        assert_eq!(
+            absolute_links(html, "https://example.org"),
+            r#"<a href="https://example.org/news/a/">a</a> <img src="https://example.org/img.png"> <a href="//cdn.org/x">c</a> <a href="https://x.org/">x</a> hash"#
+        );
+    }
 }
