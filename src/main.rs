@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
+    after_help = "Start a bulletin:\n  bulletin init mysite && cd mysite\n  bulletin new content/en/news/first-story.md --title \"First story\"\n  bulletin serve     # preview at http://127.0.0.1:1111/ while you write\n  bulletin build     # write the site to public/ for any static host",
     name = "bulletin",
     version,
     about = "Build multilingual news bulletins into static websites."

@@ -108,6 +108,12 @@ try {
       }
       await context.close();
 
+      if (kind === "home" || kind === "article") {
+        const narrow = await open(path, { width: 320, height: 640 });
+        const over = await narrow.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        check(`${name}: no horizontal scrolling at 320 px`, over <= 0, `overflow ${over}px`);
+        await narrow.context.close();
+      }
       const mobile = await open(path, { width: 390, height: 844 });
       const overflow = await mobile.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       check(`${name}: no horizontal scrolling at 390 px`, overflow <= 0, `overflow ${overflow}px`);
