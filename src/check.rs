@@ -181,10 +181,7 @@ mod tests {
     }
 
     fn out(path: &str, html: &str) -> Output {
-        Output {
-            path: path.into(),
-            bytes: html.as_bytes().to_vec(),
-        }
+        Output::new(path.into(), html.as_bytes().to_vec())
     }
 
     #[test]

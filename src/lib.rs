@@ -17,6 +17,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fingerprint;
 pub mod index;
 pub mod locale;
 pub mod output;

@@ -315,3 +315,161 @@ fn feeds_make_article_links_absolute() {
         "{atom}"
     );
 }
+
+/// Pages are re-rendered only when their inputs' fingerprint changes; after
+/// each kind of edit the reused output must equal a clean build's.
+#[test]
+fn rebuilds_after_edits_equal_clean_builds() {
+    let site = Site::three_languages();
+    let art = |t: &str, d: &str, tags: &str| {
+        format!("+++\ntitle = \"{t}\"\ndate = {d}\ntags = [{tags}]\n+++\nText of {t}.\n")
+    };
+    site.write("content/en/news/a.md", art("Alpha", "2020-01-01", "\"x\""));
+    site.write(
+        "content/en/news/b.md",
+        art("Beta", "2020-01-02", "\"x\", \"y\""),
+    );
+    site.write("content/fa/news/a.md", art("الف", "2020-01-01", "\"ایکس\""));
+    site.write(
+        "content/en/news/_index.md",
+        "+++\ntitle = \"News\"\n+++\nIntro.\n",
+    );
+    site.build_ok();
+    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "title",
+            Box::new(|| {
+                site.write(
+                    "content/en/news/a.md",
+                    art("Alpha two", "2020-01-01", "\"x\""),
+                );
+            }),
+        ),
+        (
+            "date",
+            Box::new(|| {
+                site.write(
+                    "content/en/news/a.md",
+                    art("Alpha two", "2021-05-05", "\"x\""),
+                );
+            }),
+        ),
+        (
+            "tags",
+            Box::new(|| {
+                site.write("content/en/news/b.md", art("Beta", "2020-01-02", "\"z\""));
+            }),
+        ),
+        (
+            "translation",
+            Box::new(|| {
+                site.write("content/ru/news/b.md", art("Бета", "2020-01-02", "\"икс\""));
+            }),
+        ),
+        (
+            "section",
+            Box::new(|| {
+                site.write(
+                    "content/en/news/_index.md",
+                    "+++\ntitle = \"Wire\"\n+++\nNew intro.\n",
+                );
+            }),
+        ),
+        (
+            "template",
+            Box::new(|| {
+                site.write("templates/article.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{% endblock content %}");
+            }),
+        ),
+        (
+            "strings",
+            Box::new(|| {
+                site.write(
+                    "themes/default/i18n/en.toml",
+                    &std::fs::read_to_string(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/themes/default/i18n/en.toml"
+                    ))
+                    .unwrap()
+                    .replace("Latest stories", "Newest"),
+                );
+            }),
+        ),
+        (
+            "config",
+            Box::new(|| {
+                site.write(
+                    "site.toml",
+                    &util::THREE_LANGUAGES
+                        .replace("title = \"Test Bulletin\"", "title = \"Renamed Bulletin\""),
+                );
+            }),
+        ),
+        (
+            "delete",
+            Box::new(|| {
+                std::fs::remove_file(site.root().join("content/en/news/b.md")).unwrap();
+            }),
+        ),
+    ];
+    for (what, edit) in &edits {
+        edit();
+        let stdout = site.build_ok();
+        let clean = tempfile::tempdir().unwrap();
+        let out = site.run(&["build", "--output", clean.path().to_str().unwrap()]);
+        assert!(out.status.success());
+        let mut expected: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(clean.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(clean.path())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .filter(|(p, _)| !p.starts_with('.'))
+            .collect();
+        expected.sort();
+        let actual: Vec<(String, Vec<u8>)> = site
+            .snapshot()
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with('.'))
+            .collect();
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&actual),
+            names(&expected),
+            "after the {what} edit ({stdout})"
+        );
+        for ((path, a), (_, e)) in actual.iter().zip(&expected) {
+            assert!(
+                a == e,
+                "after the {what} edit, {path} differs from a clean build"
+            );
+        }
+    }
+}
+
+#[test]
+fn unchanged_rebuild_renders_nothing() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nx\n",
+    );
+    site.build_ok();
+    let manifest = std::fs::read_to_string(site.public(".bulletin-manifest")).unwrap();
+    assert!(manifest.lines().all(|l| l.contains('\t')), "{manifest}");
+    let second = site.build_ok();
+    assert!(second.contains("(0 written"), "{second}");
+    // A deleted output file is written again even though its inputs did not change.
+    std::fs::remove_file(site.public("news/a/index.html")).unwrap();
+    let third = site.build_ok();
+    assert!(third.contains("(1 written"), "{third}");
+    assert!(site.public("news/a/index.html").exists());
+}

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::locale::dates::parse_dateline;
 
 /// A block of wire text. Text is kept raw; it is escaped when rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Block {
     Paragraph(String),
     Heading(String),

@@ -2,7 +2,7 @@
 //! bytes changed and removing files an earlier build wrote that this one no
 //! longer makes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use std::sync::Mutex;
@@ -88,7 +88,10 @@ pub struct Writer {
     staging: PathBuf,
     /// A first build: the output folder did not exist or was empty.
     fresh: bool,
-    paths: Mutex<Vec<String>>,
+    /// What the previous build wrote: path → fingerprint of its inputs.
+    previous: HashMap<String, Option<u64>>,
+    /// What this build wrote or kept, with fingerprints, for the manifest.
+    paths: Mutex<Vec<(String, Option<u64>)>>,
     staged: Mutex<Vec<String>>,
     unchanged: AtomicUsize,
     committed: bool,
@@ -106,10 +109,16 @@ impl Writer {
         }
         let fresh = std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_none());
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let previous = if fresh {
+            HashMap::new()
+        } else {
+            read_manifest(&dir.join(MANIFEST))
+        };
         Ok(Writer {
             dir: dir.to_path_buf(),
             staging: if fresh { dir.to_path_buf() } else { leftover },
             fresh,
+            previous,
             paths: Mutex::default(),
             staged: Mutex::default(),
             unchanged: AtomicUsize::new(0),
@@ -137,13 +146,13 @@ impl Writer {
             unchanged: self.unchanged.load(Ordering::Relaxed),
             removed: 0,
         };
-        let paths = std::mem::take(&mut *self.paths.lock().expect("no panics while locked"));
+        let mut paths = std::mem::take(&mut *self.paths.lock().expect("no panics while locked"));
         let manifest_path = self.dir.join(MANIFEST);
-        let previous = std::fs::read_to_string(&manifest_path).unwrap_or_default();
-        let current: HashSet<&str> = paths.iter().map(String::as_str).collect();
-        for stale in previous
-            .lines()
-            .filter(|p| !p.is_empty() && !current.contains(p))
+        let current: HashSet<&str> = paths.iter().map(|(p, _)| p.as_str()).collect();
+        for stale in self
+            .previous
+            .keys()
+            .filter(|p| !p.is_empty() && !current.contains(p.as_str()))
         {
             if stale.split('/').any(|p| p == ".." || p.is_empty()) {
                 continue;
@@ -154,10 +163,15 @@ impl Writer {
                 remove_empty_parents(&self.dir, &path);
             }
         }
-        let mut listed: Vec<&str> = current.into_iter().collect();
-        listed.sort_unstable();
-        let manifest = listed.join("\n") + "\n";
-        if previous != manifest {
+        paths.sort_unstable();
+        let mut manifest = String::with_capacity(paths.len() * 64);
+        for (path, fingerprint) in &paths {
+            match fingerprint {
+                Some(f) => manifest.push_str(&format!("{f:016x}\t{path}\n")),
+                None => manifest.push_str(&format!("-\t{path}\n")),
+            }
+        }
+        if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
             std::fs::write(&manifest_path, manifest).map_err(|e| Error::io(&manifest_path, e))?;
         }
         Ok(stats)
@@ -196,9 +210,36 @@ impl Sink for Writer {
         self.paths
             .lock()
             .expect("no panics while locked")
-            .push(file.path);
+            .push((file.path, file.fingerprint));
         Ok(())
     }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        let same = !self.fresh
+            && self.previous.get(path) == Some(&Some(fingerprint))
+            && self.dir.join(path).is_file();
+        if same {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.paths
+                .lock()
+                .expect("no panics while locked")
+                .push((path.to_string(), Some(fingerprint)));
+        }
+        same
+    }
+}
+
+/// Reads a manifest: `fingerprint<TAB>path` lines (`-` for none); lines of
+/// a bare path, from older builds, have no fingerprint.
+fn read_manifest(path: &Path) -> HashMap<String, Option<u64>> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(|line| match line.split_once('\t') {
+            Some((f, p)) => (p.to_string(), u64::from_str_radix(f, 16).ok()),
+            None => (line.to_string(), None),
+        })
+        .collect()
 }
 
 fn remove_empty_parents(dir: &Path, file: &Path) {

@@ -8,6 +8,7 @@ use tera::Value;
 
 use crate::config::{Config, Language};
 use crate::content::markdown::Rendered;
+use crate::fingerprint::Fingerprint;
 use crate::index::{Indexes, ListKind, Listing};
 use crate::locale::dates::rfc3339;
 use crate::site::Site;
@@ -108,7 +109,10 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Builds the template value of article `i`.
-pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> Value {
+/// Builds the template value of article `i`, and a fingerprint of it and
+/// of the article's full text (what its page and the lists showing it are
+/// made from).
+pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (Value, u64) {
     let config = &site.config;
     let a = &site.articles[i];
     let lang = config.language(&a.lang).expect("configured");
@@ -186,7 +190,12 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),
         source: a.source.to_string_lossy().replace('\\', "/"),
     };
-    Value::from_serializable(&value)
+    let body = match &a.body {
+        crate::content::Body::Markdown(text) => Fingerprint::new().with(text.as_str()),
+        crate::content::Body::Plain(blocks) => Fingerprint::new().with(blocks),
+    };
+    let fingerprint = body.with_serialized(&value).value();
+    (Value::from_serializable(&value), fingerprint)
 }
 
 /// An image path from front matter: absolute URLs stay, site paths get the base path.

@@ -19,6 +19,7 @@ use crate::content::markdown::{
 use crate::content::wire::Block;
 use crate::content::{Article, Body};
 use crate::error::{Error, Errors, Result};
+use crate::fingerprint::Fingerprint;
 use crate::index::{self, Indexes, ListKind, Listing};
 use crate::locale::dates::{DateFormat, SiteDates, first_day, rfc2822, rfc3339};
 use crate::site::Site;
@@ -31,12 +32,31 @@ pub struct Output {
     /// Relative to the output folder, with `/`: `fa/news/x/index.html`.
     pub path: String,
     pub bytes: Vec<u8>,
+    /// A fingerprint of everything the file was made from, if known.
+    pub fingerprint: Option<u64>,
+}
+
+impl Output {
+    pub fn new(path: String, bytes: Vec<u8>) -> Output {
+        Output {
+            path,
+            bytes,
+            fingerprint: None,
+        }
+    }
 }
 
 /// Where rendered files go, one at a time and from several threads: the
 /// output folder, or memory for `check` and `serve`.
 pub trait Sink: Sync {
     fn put(&self, file: Output) -> Result<()>;
+
+    /// Whether the sink already holds `path` made from inputs with this
+    /// fingerprint (from an earlier build); if so it keeps that file and the
+    /// page is not rendered again.
+    fn reuse(&self, _path: &str, _fingerprint: u64) -> bool {
+        false
+    }
 }
 
 /// Keeps every file in memory.
@@ -62,19 +82,32 @@ struct Unique<'a> {
     seen: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-impl Sink for Unique<'_> {
-    fn put(&self, file: Output) -> Result<()> {
+impl Unique<'_> {
+    fn claim(&self, path: &str) -> Result<()> {
         if !self
             .seen
             .lock()
             .expect("no panics while locked")
-            .insert(file.path.clone())
+            .insert(path.to_string())
         {
-            return Err(Error::msg(format!("two outputs would be written to {}", file.path)).with_help(
+            return Err(Error::msg(format!("two outputs would be written to {path}")).with_help(
                 "an article's slug, an alias or a static file clashes with another page of the same URL; rename one",
             ));
         }
+        Ok(())
+    }
+}
+
+impl Sink for Unique<'_> {
+    fn put(&self, file: Output) -> Result<()> {
+        self.claim(&file.path)?;
         self.sink.put(file)
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        // A reused path still counts as written, for collisions: two pages
+        // claiming one path are an error even when one is unchanged.
+        self.sink.reuse(path, fingerprint) && self.claim(path).is_ok()
     }
 }
 
@@ -122,6 +155,11 @@ struct Shared<'a> {
     theme: &'a Theme,
     dates: &'a SiteDates,
     pages: Vec<Value>,
+    /// Fingerprint of each article's value and full text.
+    page_prints: Vec<u64>,
+    /// Fingerprint of what every page depends on: the program, the
+    /// configuration, the theme, the navigation.
+    global: u64,
     config_value: Value,
     languages: BTreeMap<String, Value>,
     all_languages: Value,
@@ -181,10 +219,10 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         return Err(Errors(errors));
     }
     crate::profile::stage("summaries rendered");
-    let pages: Vec<Value> = (0..site.articles.len())
+    let (pages, page_prints): (Vec<Value>, Vec<u64>) = (0..site.articles.len())
         .into_par_iter()
         .map(|i| page_value(site, &ix, i, &bodies[i]))
-        .collect();
+        .unzip();
     drop(bodies);
 
     let mut equivalents: Equivalents = HashMap::new();
@@ -237,6 +275,21 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
             (l.code.clone(), Value::from_serializable(&links))
         })
         .collect();
+    let mut global = Fingerprint::new()
+        .with(&crate::fingerprint::program())
+        .with_serialized(config)
+        .with(&theme.fingerprinted)
+        .with(&theme.strings.fingerprint());
+    for (name, (text, _)) in &theme.templates {
+        global = global.with(name).with(text);
+    }
+    for s in &site.sections {
+        global = global
+            .with(&s.lang)
+            .with(&s.name)
+            .with(&section_title(s))
+            .with(&s.path);
+    }
     let mut shared = Shared {
         site,
         ix: &ix,
@@ -244,6 +297,8 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         theme: &theme,
         dates: &dates,
         pages,
+        page_prints,
+        global: global.value(),
         config_value: Value::from_serializable(config),
         languages,
         all_languages,
@@ -253,9 +308,16 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
 
     crate::profile::stage("page values built");
     let infos = page_infos(&shared);
-    infos
-        .par_iter()
-        .try_for_each(|info| sink.put(shared.render_page(info)?))?;
+    infos.par_iter().try_for_each(|info| {
+        let path = file_for(&info.path);
+        let fingerprint = shared.page_fingerprint(info);
+        if sink.reuse(&path, fingerprint) {
+            return Ok(());
+        }
+        let mut out = shared.render_page(info)?;
+        out.fingerprint = Some(fingerprint);
+        sink.put(out)
+    })?;
     let mut pages_per_lang: BTreeMap<String, usize> = BTreeMap::new();
     for info in &infos {
         *pages_per_lang.entry(info.lang.clone()).or_default() += 1;
@@ -263,7 +325,12 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     crate::profile::stage("pages rendered");
     shared.feeds(&sink)?;
     crate::profile::stage("feeds rendered");
-    sink.put(shared.not_found()?)?;
+    shared.emit(
+        &sink,
+        "404.html".into(),
+        Fingerprint::new().with(&shared.global),
+        || shared.not_found(),
+    )?;
     shared.redirects(&sink)?;
     shared.statics(&sink)?;
     // The sitemap needs no article values: free them first.
@@ -722,6 +789,13 @@ impl Shared<'_> {
     /// `i` in each of its terms' lists, so the cost does not grow with the
     /// size of a popular term.
     fn related(&self, i: usize) -> Vec<Value> {
+        self.related_ids(i)
+            .into_iter()
+            .map(|j| self.pages[j].clone())
+            .collect()
+    }
+
+    fn related_ids(&self, i: usize) -> Vec<usize> {
         const NEIGHBOURS: usize = 8;
         let ids = &self.ix.article_term_ids[i];
         let mut candidates: Vec<usize> = Vec::new();
@@ -745,11 +819,7 @@ impl Shared<'_> {
             })
             .collect();
         ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        ranked
-            .into_iter()
-            .take(3)
-            .map(|(_, _, j)| self.pages[j].clone())
-            .collect()
+        ranked.into_iter().take(3).map(|(_, _, j)| j).collect()
     }
 
     /// The heading of a list: the bulletin's title, a section's, a term's
@@ -924,6 +994,93 @@ impl Shared<'_> {
         Ok(Value::from(map))
     }
 
+    /// Hands `path` to the sink: the earlier build's file if its fingerprint
+    /// matches, else the output of `render`.
+    fn emit(
+        &self,
+        sink: &dyn Sink,
+        path: String,
+        fingerprint: Fingerprint,
+        render: impl FnOnce() -> Result<Output>,
+    ) -> Result<()> {
+        let fingerprint = fingerprint.value();
+        if sink.reuse(&path, fingerprint) {
+            return Ok(());
+        }
+        let mut out = render()?;
+        out.fingerprint = Some(fingerprint);
+        sink.put(out)
+    }
+
+    /// Everything a page is made from, hashed: the site-wide inputs, the
+    /// page's place and versions, and the values of the articles it shows.
+    fn page_fingerprint(&self, info: &PageInfo) -> u64 {
+        let f = Fingerprint::new()
+            .with(&self.global)
+            .with(&info.path)
+            .with(&info.lang)
+            .with(&self.versions(info));
+        let f = match &info.job {
+            Job::Article(i) => {
+                let related: Vec<u64> = self
+                    .related_ids(*i)
+                    .iter()
+                    .map(|&j| self.page_prints[j])
+                    .collect();
+                f.with("article").with(&self.page_prints[*i]).with(&related)
+            }
+            Job::List { listing, page } => {
+                let l = &self.ix.listings[*listing];
+                let shown: Vec<u64> = l
+                    .items
+                    .iter()
+                    .skip((page - 1) * l.paginate_by)
+                    .take(l.paginate_by)
+                    .map(|&i| self.page_prints[i])
+                    .collect();
+                let mut f = f
+                    .with("list")
+                    .with(page)
+                    .with(&index::page_count(l.items.len(), l.paginate_by))
+                    .with(&l.items.len())
+                    .with(&l.feeds)
+                    .with(&self.list_heading(l))
+                    .with(&shown);
+                if let ListKind::Section(n) = l.kind
+                    && let Some(meta) = &self.site.sections[n].meta
+                {
+                    f = f
+                        .with(&meta.body)
+                        .with(&meta.description)
+                        .with(&meta.template)
+                        .with_serialized(&meta.extra);
+                }
+                f
+            }
+            Job::Taxonomy(n) => {
+                let t = &self.ix.taxonomies[*n];
+                let terms: Vec<(&str, &str, usize)> = t
+                    .terms
+                    .iter()
+                    .map(|term| (term.name.as_str(), term.path.as_str(), term.items.len()))
+                    .collect();
+                f.with("taxonomy").with(&t.name).with(&terms)
+            }
+            Job::Archive(n) => {
+                let mut f = f.with("archive");
+                for y in &self.ix.archives[*n].years {
+                    f = f.with(&y.year).with(&y.items.len());
+                    for m in &y.months {
+                        f = f.with(&m.month).with(&m.items.len());
+                    }
+                }
+                f
+            }
+            Job::Other => f.with("other"),
+        };
+        f.value()
+    }
+
     /// Renders `template` with `ctx` into the file at `path`.
     fn render_file(&self, template: &str, ctx: &Context, path: String) -> Result<Output> {
         let mut bytes = Vec::with_capacity(16 * 1024);
@@ -932,7 +1089,7 @@ impl Shared<'_> {
             .map_err(|e| {
                 templates::template_error(self.theme, &e, &format!("rendering /{path}"))
             })?;
-        Ok(Output { path, bytes })
+        Ok(Output::new(path, bytes))
     }
 
     /// Atom and RSS for each list that has feeds (page 1 of it).
@@ -948,6 +1105,23 @@ impl Shared<'_> {
                 .filter(|&i| self.site.articles[i].date.is_some())
                 .take(config.feeds.limit)
                 .collect();
+            let heading = self.list_heading(listing);
+            let prints: Vec<u64> = items.iter().map(|&i| self.page_prints[i]).collect();
+            let fingerprint = Fingerprint::new()
+                .with(&self.global)
+                .with("feed")
+                .with(&listing.path)
+                .with(&heading)
+                .with(&prints)
+                .value();
+            let needed: Vec<(&str, String)> = ["atom.xml", "rss.xml"]
+                .into_iter()
+                .map(|name| (name, format!("{}{name}", listing.path.trim_start_matches('/'))))
+                .filter(|(_, path)| !sink.reuse(path, fingerprint))
+                .collect();
+            if needed.is_empty() {
+                return Ok(());
+            }
             let entries: Vec<Value> = if config.feeds.full_content {
                 items.iter().map(|&i| self.full_page(i)).collect::<Result<_>>()?
             } else {
@@ -969,7 +1143,6 @@ impl Shared<'_> {
                 lastmod: None,
             };
             let mut ctx = self.base_context(&info);
-            let heading = self.list_heading(listing);
             let title = if listing.kind == ListKind::Home {
                 lang.title.clone()
             } else {
@@ -990,9 +1163,10 @@ impl Shared<'_> {
                 }),
             );
             ctx.insert("entries", &entries);
-            for name in ["atom.xml", "rss.xml"] {
-                let path = format!("{}{name}", listing.path.trim_start_matches('/'));
-                sink.put(self.render_file(name, &ctx, path)?)?;
+            for (name, path) in needed {
+                let mut out = self.render_file(name, &ctx, path)?;
+                out.fingerprint = Some(fingerprint);
+                sink.put(out)?;
             }
             Ok(())
         })
@@ -1016,26 +1190,43 @@ impl Shared<'_> {
                 serde_json::json!({ "loc": config.absolute_url(&info.path), "lastmod": info.lastmod, "alternates": alternates })
             })
             .collect();
+        let print = |part: &[serde_json::Value]| {
+            Fingerprint::new().with(&self.global).with_serialized(part)
+        };
         if entries.len() <= SITEMAP_LIMIT {
-            let mut ctx = Context::new();
-            ctx.insert("entries", &entries);
-            sink.put(self.render_file("sitemap.xml", &ctx, "sitemap.xml".into())?)?;
+            self.emit(sink, "sitemap.xml".into(), print(&entries), || {
+                let mut ctx = Context::new();
+                ctx.insert("entries", &entries);
+                self.render_file("sitemap.xml", &ctx, "sitemap.xml".into())
+            })?;
         } else {
             let mut sitemaps = Vec::new();
             for (n, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
                 let name = format!("sitemap{}.xml", n + 1);
-                let mut ctx = Context::new();
-                ctx.insert("entries", chunk);
-                sink.put(self.render_file("sitemap.xml", &ctx, name.clone())?)?;
+                self.emit(sink, name.clone(), print(chunk), || {
+                    let mut ctx = Context::new();
+                    ctx.insert("entries", chunk);
+                    self.render_file("sitemap.xml", &ctx, name.clone())
+                })?;
                 sitemaps.push(config.absolute_url(&format!("/{name}")));
             }
-            let mut ctx = Context::new();
-            ctx.insert("sitemaps", &sitemaps);
-            sink.put(self.render_file("sitemap_index.xml", &ctx, "sitemap.xml".into())?)?;
+            let index = Fingerprint::new().with(&self.global).with(&sitemaps);
+            self.emit(sink, "sitemap.xml".into(), index, || {
+                let mut ctx = Context::new();
+                ctx.insert("sitemaps", &sitemaps);
+                self.render_file("sitemap_index.xml", &ctx, "sitemap.xml".into())
+            })?;
         }
-        let mut ctx = Context::new();
-        ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
-        sink.put(self.render_file("robots.txt", &ctx, "robots.txt".into())?)
+        self.emit(
+            sink,
+            "robots.txt".into(),
+            Fingerprint::new().with(&self.global).with("robots"),
+            || {
+                let mut ctx = Context::new();
+                ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
+                self.render_file("robots.txt", &ctx, "robots.txt".into())
+            },
+        )
     }
 
     fn not_found(&self) -> Result<Output> {
@@ -1087,12 +1278,19 @@ impl Shared<'_> {
             targets.push(("/".into(), format!("{}/", lang.prefix), lang.code.clone()));
         }
         targets.par_iter().try_for_each(|(from, to, lang)| {
-            let mut ctx = Context::new();
-            ctx.insert("lang", lang);
-            ctx.insert("dir", dir(self.lang_of(lang)));
-            ctx.insert("target", &config.absolute_url(to));
-            ctx.insert_value("config", self.config_value.clone());
-            sink.put(self.render_file("redirect.html", &ctx, file_for(from))?)
+            let fingerprint = Fingerprint::new()
+                .with(&self.global)
+                .with(from)
+                .with(to)
+                .with(lang);
+            self.emit(sink, file_for(from), fingerprint, || {
+                let mut ctx = Context::new();
+                ctx.insert("lang", lang);
+                ctx.insert("dir", dir(self.lang_of(lang)));
+                ctx.insert("target", &config.absolute_url(to));
+                ctx.insert_value("config", self.config_value.clone());
+                self.render_file("redirect.html", &ctx, file_for(from))
+            })
         })
     }
 
@@ -1100,15 +1298,9 @@ impl Shared<'_> {
         self.theme.statics.par_iter().try_for_each(|(path, file)| {
             let bytes = file.read()?;
             if let Some(hashed) = self.theme.fingerprinted.get(path) {
-                sink.put(Output {
-                    path: hashed.clone(),
-                    bytes: bytes.clone(),
-                })?;
+                sink.put(Output::new(hashed.clone(), bytes.clone()))?;
             }
-            sink.put(Output {
-                path: path.clone(),
-                bytes,
-            })
+            sink.put(Output::new(path.clone(), bytes))
         })?;
         if self.tera.contains_template("manifest.webmanifest") {
             let mut ctx = Context::new();
@@ -1118,11 +1310,10 @@ impl Shared<'_> {
                 self.languages[&self.site.config.default_language].clone(),
             );
             ctx.insert("lang", &self.site.config.default_language);
-            sink.put(self.render_file(
-                "manifest.webmanifest",
-                &ctx,
-                "manifest.webmanifest".into(),
-            )?)?;
+            let fingerprint = Fingerprint::new().with(&self.global).with("manifest");
+            self.emit(sink, "manifest.webmanifest".into(), fingerprint, || {
+                self.render_file("manifest.webmanifest", &ctx, "manifest.webmanifest".into())
+            })?;
         }
         Ok(())
     }

@@ -115,7 +115,7 @@ impl Theme {
         let mut fingerprinted = BTreeMap::new();
         for (name, file) in &statics {
             if let Some(stem) = name.strip_suffix(".css") {
-                let hash = fnv1a(&file.read()?) as u32;
+                let hash = crate::fingerprint::of_bytes(&file.read()?) as u32;
                 fingerprinted.insert(name.clone(), format!("{stem}.{hash:08x}.css"));
             }
         }
@@ -126,15 +126,6 @@ impl Theme {
             strings,
         })
     }
-}
-
-/// FNV-1a: a stable hash for cache-busting file names. Not for security; a
-/// dependency would buy nothing here, and std's hasher may change between
-/// Rust releases, which would rename files for no reason.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -232,6 +223,19 @@ impl Strings {
             .and_then(|m| m.get(key))
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// A fingerprint of every string in every language.
+    pub fn fingerprint(&self) -> u64 {
+        let mut langs: Vec<(&String, &HashMap<String, String>)> = self.by_lang.iter().collect();
+        langs.sort_by_key(|(lang, _)| *lang);
+        let mut f = crate::fingerprint::Fingerprint::new().with(&self.default_lang);
+        for (lang, strings) in langs {
+            let mut pairs: Vec<(&String, &String)> = strings.iter().collect();
+            pairs.sort();
+            f = f.with(lang).with(&pairs);
+        }
+        f.value()
     }
 
     /// Missing keys seen so far, as (language, key).

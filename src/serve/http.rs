@@ -81,8 +81,8 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
     };
     let snapshot = shared.snapshot.read().expect("no panics while locked");
     let error = snapshot.error.clone();
-    if let Some(bytes) = snapshot.files.get(&file) {
-        return respond(StatusCode::OK, &file, bytes, error.as_deref());
+    if let Some(served) = snapshot.files.get(&file) {
+        return respond(StatusCode::OK, &file, &served.bytes, error.as_deref());
     }
     // A folder asked for without its slash: send the browser to it, so
     // relative links in the page resolve.
@@ -94,7 +94,12 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
         return response;
     }
     match snapshot.files.get("404.html") {
-        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes, error.as_deref()),
+        Some(served) => respond(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            &served.bytes,
+            error.as_deref(),
+        ),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }

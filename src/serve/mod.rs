@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 use crate::build::{BuildOptions, render_site_cached};
 use crate::content::LoadCache;
 use crate::error::{Error, Errors};
-use crate::render::MemorySink;
+use crate::render::{Output, Sink};
 
 /// Options of `bulletin serve`.
 #[derive(Debug, Clone)]
@@ -38,8 +38,49 @@ pub struct ServeOptions {
 /// build if it failed.
 #[derive(Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<Vec<u8>>>,
+    pub files: Arc<HashMap<String, Served>>,
     pub error: Option<String>,
+}
+
+/// One served file and the fingerprint of what it was made from.
+#[derive(Clone)]
+pub struct Served {
+    pub fingerprint: Option<u64>,
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// Collects a rebuild in memory, taking unchanged pages from the previous
+/// one instead of rendering them again.
+struct SnapshotSink {
+    previous: Arc<HashMap<String, Served>>,
+    next: std::sync::Mutex<HashMap<String, Served>>,
+}
+
+impl Sink for SnapshotSink {
+    fn put(&self, file: Output) -> crate::error::Result<()> {
+        let served = Served {
+            fingerprint: file.fingerprint,
+            bytes: Arc::new(file.bytes),
+        };
+        self.next
+            .lock()
+            .expect("no panics while locked")
+            .insert(file.path, served);
+        Ok(())
+    }
+
+    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
+        match self.previous.get(path) {
+            Some(old) if old.fingerprint == Some(fingerprint) => {
+                self.next
+                    .lock()
+                    .expect("no panics while locked")
+                    .insert(path.to_string(), old.clone());
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// What open pages are told after a rebuild.
@@ -126,7 +167,18 @@ impl Rebuilder {
     /// Builds the site; on success it replaces what is served, on failure
     /// the last good build stays and the error is shown over every page.
     pub fn rebuild(&self) -> Result<(), Errors> {
-        let sink = MemorySink::default();
+        let previous = Arc::clone(
+            &self
+                .shared
+                .snapshot
+                .read()
+                .expect("no panics while locked")
+                .files,
+        );
+        let sink = SnapshotSink {
+            previous,
+            next: Default::default(),
+        };
         let result = render_site_cached(&self.options, &sink, Some(&self.cache));
         let mut snapshot = self
             .shared
@@ -136,11 +188,7 @@ impl Rebuilder {
         match result {
             Ok((_, rendering)) => {
                 crate::cmd::print_warnings(&rendering.warnings);
-                snapshot.files = sink
-                    .into_files()
-                    .into_iter()
-                    .map(|f| (f.path, Arc::new(f.bytes)))
-                    .collect();
+                snapshot.files = Arc::new(sink.next.into_inner().expect("no panics while locked"));
                 snapshot.error = None;
                 Ok(())
             }
