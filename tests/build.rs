@@ -335,7 +335,8 @@ fn rebuilds_after_edits_equal_clean_builds() {
         "+++\ntitle = \"News\"\n+++\nIntro.\n",
     );
     site.build_ok();
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit> = vec![
         (
             "title",
             Box::new(|| {
@@ -386,7 +387,7 @@ fn rebuilds_after_edits_equal_clean_builds() {
             Box::new(|| {
                 site.write(
                     "themes/default/i18n/en.toml",
-                    &std::fs::read_to_string(concat!(
+                    std::fs::read_to_string(concat!(
                         env!("CARGO_MANIFEST_DIR"),
                         "/themes/default/i18n/en.toml"
                     ))
@@ -400,7 +401,7 @@ fn rebuilds_after_edits_equal_clean_builds() {
             Box::new(|| {
                 site.write(
                     "site.toml",
-                    &util::THREE_LANGUAGES
+                    util::THREE_LANGUAGES
                         .replace("title = \"Test Bulletin\"", "title = \"Renamed Bulletin\""),
                 );
             }),
