@@ -19,10 +19,18 @@ use crate::error::{Error, Errors, Result};
 use crate::locale::dates::{parse_date, time_zone};
 use crate::locale::slug::slugify;
 
-/// The text of an article, as written.
+/// The text of an article.
 #[derive(Debug, Clone)]
 pub enum Body {
-    Markdown(String),
+    /// Markdown, read again from the file when it is rendered (see
+    /// [`Article::markdown`]): a large bulletin's texts are never all held in
+    /// memory at once.
+    Markdown {
+        /// Fingerprint of the text, to tell when it changed.
+        fingerprint: u64,
+        /// Whether it has fenced code (the page then loads code styles).
+        has_code: bool,
+    },
     /// Plain text, already split into blocks; rendered escaped.
     Plain(Vec<wire::Block>),
 }
@@ -56,6 +64,17 @@ pub struct Article {
     pub body: Body,
     /// Byte offset of the body in the source, to place body errors.
     pub body_offset: usize,
+}
+
+impl Article {
+    /// The Markdown text, read from `root`/`source` below the front matter.
+    /// An edit made since the load shows up at the next build.
+    pub fn markdown(&self, root: &Path) -> Result<String> {
+        let path = root.join(&self.source);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        Ok(text.get(self.body_offset..).unwrap_or("").to_string())
+    }
 }
 
 /// A section's `_index.md`.
@@ -351,7 +370,13 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
             (Some(story.title), Body::Plain(story.blocks))
         }
         None if is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
-        None => (fm.title.clone(), Body::Markdown(body_text.to_string())),
+        None => (
+            fm.title.clone(),
+            Body::Markdown {
+                fingerprint: crate::fingerprint::of_bytes(body_text.as_bytes()),
+                has_code: body_text.contains("```") || body_text.contains("~~~"),
+            },
+        ),
     };
     let title = fm
         .title

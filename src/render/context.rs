@@ -50,19 +50,11 @@ pub struct PageValue<'a> {
     /// RFC 2822, for RSS.
     pub date_rfc2822: Option<String>,
     pub summary: &'a str,
-    pub description: String,
     /// Taxonomy → terms with their URLs.
     pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
-    pub translations: Vec<TranslationValue>,
     pub authors: &'a [String],
     pub image: Option<String>,
-    /// Absolute URL of the image, for Open Graph and JSON-LD.
-    pub image_permalink: Option<String>,
     pub image_alt: Option<&'a str>,
-    /// Pixel size of a local image (from `static/`), so browsers can lay
-    /// out the page before it loads.
-    pub image_width: Option<usize>,
-    pub image_height: Option<usize>,
     /// Whether the text has fenced code (the page then loads the
     /// highlighting stylesheets).
     pub has_code: bool,
@@ -71,7 +63,67 @@ pub struct PageValue<'a> {
     pub reading_time: usize,
     /// The month archive this article is listed in.
     pub month_archive: Option<String>,
+}
+
+/// What only an article's own page shows of it, added to [`PageValue`]
+/// there (with `content` and `toc`): lists of thousands of articles need
+/// none of it, so it is not kept for every article.
+#[derive(Debug, Serialize)]
+pub struct PageDetails {
+    pub description: String,
+    pub translations: Vec<TranslationValue>,
+    /// Absolute URL of the image, for Open Graph and JSON-LD.
+    pub image_permalink: Option<String>,
+    /// Pixel size of a local image (from `static/`), so browsers can lay
+    /// out the page before it loads.
+    pub image_width: Option<usize>,
+    pub image_height: Option<usize>,
     pub source: String,
+}
+
+/// The details of article `i`, whose summary is `summary`.
+pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
+    let config = &site.config;
+    let a = &site.articles[i];
+    let translations = site.translations[i]
+        .iter()
+        .map(|&t| {
+            let other = &site.articles[t];
+            TranslationValue {
+                lang: other.lang.clone(),
+                name: config
+                    .language(&other.lang)
+                    .map_or(other.lang.clone(), |l| l.name.clone()),
+                title: other.title.clone(),
+                url: config.relative_url(&site.paths[t]),
+                permalink: config.absolute_url(&site.paths[t]),
+            }
+        })
+        .collect();
+    let size = a
+        .image
+        .as_ref()
+        .filter(|img| !img.contains("://"))
+        .and_then(|img| {
+            imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok()
+        });
+    PageDetails {
+        description: a
+            .description
+            .clone()
+            .unwrap_or_else(|| truncate(&strip_tags(summary), 200)),
+        translations,
+        image_permalink: a.image.as_ref().map(|img| {
+            if img.contains("://") {
+                img.clone()
+            } else {
+                config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
+            }
+        }),
+        image_width: size.map(|s| s.width),
+        image_height: size.map(|s| s.height),
+        source: a.source.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 /// Plain text of an HTML fragment, for descriptions.
@@ -128,33 +180,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
             url: config.relative_url(path),
         });
     }
-    let translations = site.translations[i]
-        .iter()
-        .map(|&t| {
-            let other = &site.articles[t];
-            TranslationValue {
-                lang: other.lang.clone(),
-                name: config
-                    .language(&other.lang)
-                    .map_or(other.lang.clone(), |l| l.name.clone()),
-                title: other.title.clone(),
-                url: config.relative_url(&site.paths[t]),
-                permalink: config.absolute_url(&site.paths[t]),
-            }
-        })
-        .collect();
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
-    let description = a
-        .description
-        .clone()
-        .unwrap_or_else(|| truncate(&strip_tags(summary), 200));
-    let size = a
-        .image
-        .as_ref()
-        .filter(|img| !img.contains("://"))
-        .and_then(|img| {
-            imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok()
-        });
     let value = PageValue {
         title: &a.title,
         slug: &a.slug,
@@ -168,33 +194,27 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
         updated: a.updated.as_ref().map(rfc3339),
         date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
         summary,
-        description,
         taxonomies,
-        translations,
         authors: &a.authors,
         image: a.image.as_ref().map(|img| asset_url(config, img)),
-        image_permalink: a.image.as_ref().map(|img| {
-            if img.contains("://") {
-                img.clone()
-            } else {
-                config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
-            }
-        }),
         image_alt: a.image_alt.as_deref(),
-        image_width: size.map(|s| s.width),
-        image_height: size.map(|s| s.height),
-        has_code: matches!(&a.body, crate::content::Body::Markdown(t) if t.contains("```") || t.contains("~~~")),
+        has_code: matches!(
+            &a.body,
+            crate::content::Body::Markdown { has_code: true, .. }
+        ),
         extra: &a.extra,
         word_count: rendered.words,
         reading_time: rendered.words.div_ceil(200).max(1),
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),
-        source: a.source.to_string_lossy().replace('\\', "/"),
     };
     let body = match &a.body {
-        crate::content::Body::Markdown(text) => Fingerprint::new().with(text.as_str()),
+        crate::content::Body::Markdown { fingerprint, .. } => Fingerprint::new().with(fingerprint),
         crate::content::Body::Plain(blocks) => Fingerprint::new().with(blocks),
     };
-    let fingerprint = body.with_serialized(&value).value();
+    let fingerprint = body
+        .with_serialized(&value)
+        .with_serialized(&page_details(site, i, summary))
+        .value();
     (Value::from_serializable(&value), fingerprint)
 }
 

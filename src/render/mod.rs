@@ -374,7 +374,9 @@ fn section_title(s: &crate::site::Section) -> String {
 fn render_body(site: &Site, a: &Article, summary_only: bool) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
-        Body::Markdown(text) => {
+        Body::Markdown { .. } => {
+            let text = a.markdown(&site.root)?;
+            let text = text.as_str();
             let render = if summary_only {
                 |text: &str, unsafe_html, highlight, resolve: &dyn Fn(&str) -> Option<String>| {
                     markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
@@ -511,6 +513,13 @@ pub fn file_for(path: &str) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+    alternates: Vec<Alternate>,
 }
 
 #[derive(Serialize)]
@@ -989,6 +998,16 @@ impl Shared<'_> {
     fn full_page(&self, i: usize) -> Result<Value> {
         let full = render_body(self.site, &self.site.articles[i], false)?;
         let mut map = self.pages[i].as_map().cloned().unwrap_or_default();
+        let summary = map
+            .get(&"summary".into())
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(details) =
+            Value::from_serializable(&context::page_details(self.site, i, &summary)).into_map()
+        {
+            map.extend(details);
+        }
         map.insert("content".into(), Value::safe_string(&full.html));
         map.insert("toc".into(), Value::from_serializable(&full.toc));
         Ok(Value::from(map))
@@ -1175,39 +1194,48 @@ impl Shared<'_> {
     /// `sitemap.xml` (an index of several when over 50,000 URLs) and `robots.txt`.
     fn sitemap(&self, infos: &[PageInfo], sink: &dyn Sink) -> Result<()> {
         let config = &self.site.config;
-        let entries: Vec<serde_json::Value> = infos
-            .par_iter()
-            .map(|info| {
-                let versions = self.versions(info);
-                let alternates: Vec<Alternate> = if versions.len() > 1 {
-                    versions
-                        .iter()
-                        .map(|(l, p)| Alternate { hreflang: l.clone(), href: config.absolute_url(p) })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                serde_json::json!({ "loc": config.absolute_url(&info.path), "lastmod": info.lastmod, "alternates": alternates })
-            })
-            .collect();
-        let print = |part: &[serde_json::Value]| {
-            Fingerprint::new().with(&self.global).with_serialized(part)
+        // One sitemap file's entries at a time, so memory does not grow with the site.
+        let entries = |part: &[PageInfo]| -> Vec<SitemapEntry> {
+            part.par_iter()
+                .map(|info| {
+                    let versions = self.versions(info);
+                    let alternates: Vec<Alternate> = if versions.len() > 1 {
+                        versions
+                            .iter()
+                            .map(|(l, p)| Alternate {
+                                hreflang: l.clone(),
+                                href: config.absolute_url(p),
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    SitemapEntry {
+                        loc: config.absolute_url(&info.path),
+                        lastmod: info.lastmod.clone(),
+                        alternates,
+                    }
+                })
+                .collect()
         };
-        if entries.len() <= SITEMAP_LIMIT {
-            self.emit(sink, "sitemap.xml".into(), print(&entries), || {
+        let one_file = |part: &[PageInfo], name: String| -> Result<()> {
+            let entries = entries(part);
+            let fingerprint = Fingerprint::new()
+                .with(&self.global)
+                .with_serialized(&entries);
+            self.emit(sink, name.clone(), fingerprint, || {
                 let mut ctx = Context::new();
                 ctx.insert("entries", &entries);
-                self.render_file("sitemap.xml", &ctx, "sitemap.xml".into())
-            })?;
+                self.render_file("sitemap.xml", &ctx, name.clone())
+            })
+        };
+        if infos.len() <= SITEMAP_LIMIT {
+            one_file(infos, "sitemap.xml".into())?;
         } else {
             let mut sitemaps = Vec::new();
-            for (n, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
+            for (n, part) in infos.chunks(SITEMAP_LIMIT).enumerate() {
                 let name = format!("sitemap{}.xml", n + 1);
-                self.emit(sink, name.clone(), print(chunk), || {
-                    let mut ctx = Context::new();
-                    ctx.insert("entries", chunk);
-                    self.render_file("sitemap.xml", &ctx, name.clone())
-                })?;
+                one_file(part, name.clone())?;
                 sitemaps.push(config.absolute_url(&format!("/{name}")));
             }
             let index = Fingerprint::new().with(&self.global).with(&sitemaps);
