@@ -1,0 +1,115 @@
+//! Article bodies to HTML: Markdown (whole, or just its summary) and
+//! plain wire text.
+
+use crate::content::markdown::{
+    self, HeadingIds, MarkdownError, Rendered, pulldown_cmark_escape_html,
+};
+use crate::content::wire::Block;
+use crate::content::{Article, Body};
+use crate::error::{Error, Result};
+use crate::site::Site;
+
+/// Renders an article's body to HTML, or only its summary.
+pub(super) fn render_body(site: &Site, a: &Article, summary_only: bool) -> Result<Rendered> {
+    match &a.body {
+        Body::Plain(blocks) => Ok(render_plain(blocks)),
+        Body::Markdown { .. } => {
+            let text = a.markdown(&site.root)?;
+            let text = text.as_str();
+            let render = if summary_only {
+                |text: &str, unsafe_html, highlight, resolve: &dyn Fn(&str) -> Option<String>| {
+                    markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
+                        Rendered {
+                            summary,
+                            words: text.split_whitespace().count(),
+                            ..Rendered::default()
+                        }
+                    })
+                }
+            } else {
+                markdown::render
+            };
+            let resolve = |target: &str| {
+                site.by_content_path
+                    .get(target)
+                    .map(|&i| site.config.relative_url(&site.paths[i]))
+            };
+            render(
+                text,
+                site.config.markdown.unsafe_html,
+                site.config.markdown.highlight_code,
+                &resolve,
+            )
+            .map_err(|MarkdownError::BrokenLink { target, offset }| {
+                let file = site_root_file(site, a);
+                let full = std::fs::read_to_string(&file).unwrap_or_default();
+                Error::at_offset(
+                    &a.source,
+                    &full,
+                    a.body_offset + offset,
+                    format!(
+                        "{} links to {target}, but content/{} does not exist",
+                        a.source.display(),
+                        &target[2..].split('#').next().unwrap_or("")
+                    ),
+                )
+                .with_help(
+                    "write @/ links as @/<language>/<section>/<file>.md, relative to content/",
+                )
+            })
+        }
+    }
+}
+
+fn site_root_file(site: &Site, a: &Article) -> std::path::PathBuf {
+    site.root.join(&a.source)
+}
+
+/// Wire text: escaped paragraphs and sub-headings with ids.
+pub(super) fn render_plain(blocks: &[Block]) -> Rendered {
+    let mut ids = HeadingIds::default();
+    let mut r = Rendered::default();
+    for block in blocks {
+        match block {
+            Block::Paragraph(text) => {
+                r.words += text.split_whitespace().count();
+                r.html
+                    .push_str(&format!("<p>{}</p>\n", pulldown_cmark_escape_html(text)));
+                if r.summary.is_empty() {
+                    r.summary = r.html.clone();
+                }
+            }
+            Block::Heading(text) => {
+                let id = ids.next(text);
+                r.words += text.split_whitespace().count();
+                r.html.push_str(&format!(
+                    "<h2 id=\"{id}\">{}</h2>\n",
+                    pulldown_cmark_escape_html(text)
+                ));
+                r.toc.push(markdown::Heading {
+                    level: 2,
+                    id,
+                    title: text.clone(),
+                    children: Vec::new(),
+                });
+            }
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_blocks_render_escaped() {
+        let r = render_plain(&[
+            Block::Paragraph("<b>&</b>".into()),
+            Block::Heading("A & B".into()),
+        ]);
+        assert!(r.html.contains("<p>&lt;b&gt;&amp;&lt;/b&gt;</p>"));
+        assert!(r.html.contains("<h2 id=\"a-b\">A &amp; B</h2>"));
+        assert_eq!(r.toc.len(), 1);
+    }
+}

@@ -1,0 +1,642 @@
+//! HTML pages: the context every page shares, article and list pages,
+//! pagination, related stories, and the fingerprints that let unchanged
+//! pages be reused.
+
+use std::collections::BTreeMap;
+
+use crate::content::markdown;
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::body::render_body;
+use super::context::{self, Link, equivalence_key};
+use super::sink::{Output, Sink};
+use super::{Job, PageInfo, Shared, file_for, section_title, templates};
+use crate::error::Result;
+use crate::fingerprint::Fingerprint;
+use crate::index::{self, ListKind, Listing};
+use crate::locale::dates::{DateFormat, first_day};
+
+#[derive(Serialize)]
+pub(super) struct Alternate {
+    pub(super) hreflang: String,
+    pub(super) href: String,
+}
+
+#[derive(Serialize)]
+struct SwitcherEntry {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+    /// Whether the link lands on this page's translation (else that language's home).
+    translated: bool,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    number: usize,
+    label: String,
+    url: String,
+    current: bool,
+    /// Stands for pages left out of the window (shown as "…").
+    gap: bool,
+}
+
+/// Page numbers shown around `current`: the first, the last and two either
+/// side, with `None` for each run left out. A list of a thousand pages shows
+/// at most nine links on each, so list pages stay small.
+fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut shown: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(2).max(1)..=(current + 2).min(total))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut window = Vec::with_capacity(shown.len() + 2);
+    for (i, &n) in shown.iter().enumerate() {
+        if i > 0 && n > shown[i - 1] + 1 {
+            window.push(None);
+        }
+        window.push(Some(n));
+    }
+    window
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    pages: Vec<Value>,
+    current_index: usize,
+    current_label: String,
+    number_pagers: usize,
+    total_pages: usize,
+    paginate_by: usize,
+    total_items: usize,
+    total_items_label: String,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    pagers: Vec<Pager>,
+}
+
+impl Shared<'_> {
+    pub(super) fn lang_of(&self, code: &str) -> &crate::config::Language {
+        self.site.config.language(code).expect("configured")
+    }
+
+    /// Paths of this page in each language: its translations, or its list's
+    /// counterparts.
+    pub(super) fn versions(&self, info: &PageInfo) -> BTreeMap<String, String> {
+        let mut versions = BTreeMap::new();
+        match &info.job {
+            Job::Article(i) => {
+                versions.insert(info.lang.clone(), info.path.clone());
+                for &t in &self.site.translations[*i] {
+                    versions.insert(
+                        self.site.articles[t].lang.clone(),
+                        self.site.paths[t].clone(),
+                    );
+                }
+            }
+            Job::List { listing, page: 1 } => {
+                if let Some(key) = equivalence_key(self.site, self.ix, &self.ix.listings[*listing])
+                    && let Some(v) = self.equivalents.get(&key)
+                {
+                    versions = v.clone();
+                }
+            }
+            Job::Taxonomy(n) => {
+                if let Some(v) = self
+                    .equivalents
+                    .get(&format!("taxonomy:{}", self.ix.taxonomies[*n].name))
+                {
+                    versions = v.clone();
+                }
+            }
+            Job::Archive(_) => {
+                if let Some(v) = self.equivalents.get("archive") {
+                    versions = v.clone();
+                }
+            }
+            Job::List { .. } | Job::Other => {}
+        }
+        versions
+    }
+
+    /// The context every HTML page shares.
+    pub(super) fn base_context(&self, info: &PageInfo) -> Context {
+        let config = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert_value("config", self.config_value.clone());
+        ctx.insert("lang", &info.lang);
+        ctx.insert_value("language", self.languages[&info.lang].clone());
+        ctx.insert_value("languages", self.all_languages.clone());
+        ctx.insert_value("nav", self.nav[&info.lang].clone());
+        ctx.insert("current_path", &info.path);
+        ctx.insert("current_url", &config.relative_url(&info.path));
+        ctx.insert("canonical", &config.absolute_url(&info.path));
+        let prefix = &self.lang_of(&info.lang).prefix;
+        ctx.insert(
+            "archive_url",
+            &config.relative_url(&format!("{prefix}/archive/")),
+        );
+        let taxonomy_links: Vec<Link> = config
+            .taxonomies
+            .iter()
+            .map(|t| Link {
+                name: t.clone(),
+                url: config.relative_url(&format!("{prefix}/{t}/")),
+            })
+            .collect();
+        ctx.insert("taxonomy_links", &taxonomy_links);
+        ctx.insert(
+            "feed_atom",
+            &config.absolute_url(&format!("{prefix}/atom.xml")),
+        );
+        ctx.insert(
+            "feed_rss",
+            &config.absolute_url(&format!("{prefix}/rss.xml")),
+        );
+
+        let versions = self.versions(info);
+        let mut alternates = Vec::new();
+        if versions.len() > 1 {
+            for l in &config.languages {
+                if let Some(p) = versions.get(&l.code) {
+                    alternates.push(Alternate {
+                        hreflang: l.code.clone(),
+                        href: config.absolute_url(p),
+                    });
+                }
+            }
+            let default = versions
+                .get(&config.default_language)
+                .or_else(|| versions.values().next());
+            if let Some(p) = default {
+                alternates.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: config.absolute_url(p),
+                });
+            }
+        }
+        ctx.insert("alternates", &alternates);
+        let switcher: Vec<SwitcherEntry> = config
+            .languages
+            .iter()
+            .map(|l| {
+                let translated = versions.get(&l.code);
+                SwitcherEntry {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: config.relative_url(translated.map_or(&format!("{}/", l.prefix), |p| p)),
+                    current: l.code == info.lang,
+                    translated: translated.is_some(),
+                }
+            })
+            .collect();
+        ctx.insert("switcher", &switcher);
+        ctx
+    }
+
+    pub(super) fn render_page(&self, info: &PageInfo) -> Result<Output> {
+        let mut ctx = self.base_context(info);
+        let template = match &info.job {
+            Job::Article(i) => {
+                ctx.insert_value("page", self.full_page(*i)?);
+                ctx.insert("page_kind", "article");
+                let related = self.related(*i);
+                ctx.insert("related", &related);
+                self.site.articles[*i]
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| "article.html".into())
+            }
+            Job::List { listing, page } => {
+                self.list_context(&mut ctx, &self.ix.listings[*listing], *page)
+            }
+            Job::Taxonomy(n) => {
+                let t = &self.ix.taxonomies[*n];
+                let terms: Vec<serde_json::Value> = t
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        serde_json::json!({
+                            "name": term.name, "slug": term.slug,
+                            "url": self.site.config.relative_url(&term.path),
+                            "count": term.items.len(),
+                            "count_label": self.number(&t.lang, term.items.len()),
+                        })
+                    })
+                    .collect();
+                ctx.insert("taxonomy", &serde_json::json!({
+                    "name": t.name, "url": self.site.config.relative_url(&t.path), "terms": terms,
+                }));
+                ctx.insert("page_kind", "taxonomy");
+                "taxonomy_list.html".into()
+            }
+            Job::Other => unreachable!("only the 404 page is Other, and it is rendered apart"),
+            Job::Archive(n) => {
+                let a = &self.ix.archives[*n];
+                let cal = self.lang_of(&a.lang).calendar;
+                let years: Vec<serde_json::Value> = a
+                    .years
+                    .iter()
+                    .map(|y| {
+                        let months: Vec<serde_json::Value> = y
+                            .months
+                            .iter()
+                            .map(|m| serde_json::json!({
+                                "label": self.month_label(&a.lang, m.year, m.month, cal),
+                                "url": self.site.config.relative_url(&m.path),
+                                "count": m.items.len(),
+                                "count_label": self.number(&a.lang, m.items.len()),
+                            }))
+                            .collect();
+                        serde_json::json!({
+                            "year": y.year, "label": self.number(&a.lang, y.year as usize),
+                            "url": self.site.config.relative_url(&y.path),
+                            "count": y.items.len(), "count_label": self.number(&a.lang, y.items.len()),
+                            "months": months,
+                        })
+                    })
+                    .collect();
+                ctx.insert("archive", &serde_json::json!({ "years": years }));
+                ctx.insert("page_kind", "archive");
+                "archive.html".into()
+            }
+        };
+        self.render_file(&template, &ctx, file_for(&info.path))
+    }
+
+    pub(super) fn number(&self, lang: &str, n: usize) -> String {
+        self.dates
+            .get(lang)
+            .map_or(n.to_string(), |d| d.number(n as i64))
+    }
+
+    pub(super) fn month_label(
+        &self,
+        lang: &str,
+        year: i32,
+        month: u8,
+        cal: crate::locale::Calendar,
+    ) -> String {
+        match (first_day(year, month, cal), self.dates.get(lang)) {
+            (Some(day), Some(d)) => d.format(day, DateFormat::MonthYear),
+            _ => format!("{year}-{month:02}"),
+        }
+    }
+
+    /// Up to three articles sharing the most terms with article `i`, the
+    /// nearest in time first among equals. Candidates are the neighbours of
+    /// `i` in each of its terms' lists, so the cost does not grow with the
+    /// size of a popular term.
+    pub(super) fn related(&self, i: usize) -> Vec<Value> {
+        self.related_ids(i)
+            .into_iter()
+            .map(|j| self.pages[j].clone())
+            .collect()
+    }
+
+    pub(super) fn related_ids(&self, i: usize) -> Vec<usize> {
+        const NEIGHBOURS: usize = 8;
+        let ids = &self.ix.article_term_ids[i];
+        let mut candidates: Vec<usize> = Vec::new();
+        for &(t, n) in ids {
+            let items = &self.ix.taxonomies[t].terms[n].items;
+            let at = items.binary_search(&i).unwrap_or_else(|p| p);
+            let window =
+                &items[at.saturating_sub(NEIGHBOURS)..(at + NEIGHBOURS + 1).min(items.len())];
+            candidates.extend(window.iter().copied().filter(|&j| j != i));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut ranked: Vec<(usize, usize, usize)> = candidates
+            .into_iter()
+            .map(|j| {
+                let shared = self.ix.article_term_ids[j]
+                    .iter()
+                    .filter(|id| ids.contains(id))
+                    .count();
+                (shared, j.abs_diff(i), j)
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        ranked.into_iter().take(3).map(|(_, _, j)| j).collect()
+    }
+
+    /// The heading of a list: the bulletin's title, a section's, a term's
+    /// name, or a localized year or month.
+    pub(super) fn list_heading(&self, listing: &Listing) -> String {
+        let lang = &listing.lang;
+        match &listing.kind {
+            ListKind::Home => self.lang_of(lang).title.clone(),
+            ListKind::Section(n) => section_title(&self.site.sections[*n]),
+            ListKind::Term { taxonomy, term } => self
+                .ix
+                .taxonomies
+                .iter()
+                .find(|t| &t.lang == lang && &t.name == taxonomy)
+                .map_or_else(String::new, |t| t.terms[*term].name.clone()),
+            ListKind::Year { year } => self.number(lang, *year as usize),
+            ListKind::Month { year, month } => {
+                self.month_label(lang, *year, *month, self.lang_of(lang).calendar)
+            }
+        }
+    }
+
+    /// Fills a list page's context and returns its template.
+    pub(super) fn list_context(&self, ctx: &mut Context, listing: &Listing, page: usize) -> String {
+        let config = &self.site.config;
+        let lang = &listing.lang;
+        let total = index::page_count(listing.items.len(), listing.paginate_by);
+        let start = (page - 1) * listing.paginate_by;
+        let pages: Vec<Value> = listing
+            .items
+            .iter()
+            .skip(start)
+            .take(listing.paginate_by)
+            .map(|&i| self.pages[i].clone())
+            .collect();
+        let url = |n: usize| config.relative_url(&index::page_path(&listing.path, n));
+        let paginator = Paginator {
+            pages,
+            current_index: page,
+            current_label: self.number(lang, page),
+            number_pagers: total,
+            total_pages: total,
+            paginate_by: listing.paginate_by,
+            total_items: listing.items.len(),
+            total_items_label: self.number(lang, listing.items.len()),
+            first: url(1),
+            last: url(total),
+            previous: (page > 1).then(|| url(page - 1)),
+            next: (page < total).then(|| url(page + 1)),
+            pagers: pager_window(page, total)
+                .into_iter()
+                .map(|n| match n {
+                    Some(n) => Pager {
+                        number: n,
+                        label: self.number(lang, n),
+                        url: url(n),
+                        current: n == page,
+                        gap: false,
+                    },
+                    None => Pager {
+                        number: 0,
+                        label: "…".into(),
+                        url: String::new(),
+                        current: false,
+                        gap: true,
+                    },
+                })
+                .collect(),
+        };
+        ctx.insert("paginator", &paginator);
+        if listing.feeds {
+            ctx.insert(
+                "feed_atom",
+                &config.absolute_url(&format!("{}atom.xml", listing.path)),
+            );
+            ctx.insert(
+                "feed_rss",
+                &config.absolute_url(&format!("{}rss.xml", listing.path)),
+            );
+        }
+        let cal = self.lang_of(lang).calendar;
+        let (kind, heading, template) = match &listing.kind {
+            ListKind::Home => (
+                "home",
+                self.lang_of(lang).title.clone(),
+                "index.html".to_string(),
+            ),
+            ListKind::Section(n) => {
+                let s = &self.site.sections[*n];
+                let intro = s.meta.as_ref().map(|m| {
+                    markdown::render(
+                        &m.body,
+                        config.markdown.unsafe_html,
+                        config.markdown.highlight_code,
+                        &|t| {
+                            self.site
+                                .by_content_path
+                                .get(t)
+                                .map(|&i| config.relative_url(&self.site.paths[i]))
+                        },
+                    )
+                    .map(|r| r.html)
+                    .unwrap_or_default()
+                });
+                ctx.insert(
+                    "section",
+                    &serde_json::json!({
+                        "name": s.name, "title": section_title(s),
+                        "description": s.meta.as_ref().and_then(|m| m.description.clone()),
+                        "content": intro.unwrap_or_default(),
+                        "url": config.relative_url(&s.path),
+                        "extra": s.meta.as_ref().map(|m| m.extra.clone()),
+                    }),
+                );
+                let template = s
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.template.clone())
+                    .unwrap_or_else(|| "section.html".into());
+                ("section", section_title(s), template)
+            }
+            ListKind::Term { taxonomy, term } => {
+                let t = self
+                    .ix
+                    .taxonomies
+                    .iter()
+                    .find(|t| &t.lang == lang && &t.name == taxonomy)
+                    .expect("indexed");
+                let term = &t.terms[*term];
+                ctx.insert(
+                    "taxonomy",
+                    &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
+                );
+                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": config.relative_url(&term.path), "count": term.items.len() }));
+                ("term", term.name.clone(), "taxonomy_term.html".into())
+            }
+            ListKind::Year { year } => {
+                ctx.insert("year", year);
+                (
+                    "year",
+                    self.number(lang, *year as usize),
+                    "archive_year.html".into(),
+                )
+            }
+            ListKind::Month { year, month } => {
+                ctx.insert("year", year);
+                ctx.insert("month", month);
+                ctx.insert(
+                    "year_url",
+                    &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)),
+                );
+                ctx.insert("year_label", &self.number(lang, *year as usize));
+                (
+                    "month",
+                    self.month_label(lang, *year, *month, cal),
+                    "archive_month.html".into(),
+                )
+            }
+        };
+        ctx.insert("page_kind", kind);
+        ctx.insert("heading", &heading);
+        template
+    }
+
+    /// Article `i`'s template value with its full text and table of contents.
+    pub(super) fn full_page(&self, i: usize) -> Result<Value> {
+        let full = render_body(self.site, &self.site.articles[i], false)?;
+        let mut map = self.pages[i].as_map().cloned().unwrap_or_default();
+        let summary = map
+            .get(&"summary".into())
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(details) =
+            Value::from_serializable(&context::page_details(self.site, i, &summary)).into_map()
+        {
+            map.extend(details);
+        }
+        map.insert("content".into(), Value::safe_string(&full.html));
+        map.insert("toc".into(), Value::from_serializable(&full.toc));
+        Ok(Value::from(map))
+    }
+
+    /// Hands `path` to the sink: the earlier build's file if its fingerprint
+    /// matches, else the output of `render`.
+    pub(super) fn emit(
+        &self,
+        sink: &dyn Sink,
+        path: String,
+        fingerprint: Fingerprint,
+        render: impl FnOnce() -> Result<Output>,
+    ) -> Result<()> {
+        let fingerprint = fingerprint.value();
+        if sink.reuse(&path, fingerprint) {
+            return Ok(());
+        }
+        let mut out = render()?;
+        out.fingerprint = Some(fingerprint);
+        sink.put(out)
+    }
+
+    /// Everything a page is made from, hashed: the site-wide inputs, the
+    /// page's place and versions, and the values of the articles it shows.
+    pub(super) fn page_fingerprint(&self, info: &PageInfo) -> u64 {
+        let f = Fingerprint::new()
+            .with(&self.global)
+            .with(&info.path)
+            .with(&info.lang)
+            .with(&self.versions(info));
+        let f = match &info.job {
+            Job::Article(i) => {
+                let related: Vec<u64> = self
+                    .related_ids(*i)
+                    .iter()
+                    .map(|&j| self.page_prints[j])
+                    .collect();
+                f.with("article").with(&self.page_prints[*i]).with(&related)
+            }
+            Job::List { listing, page } => {
+                let l = &self.ix.listings[*listing];
+                let shown: Vec<u64> = l
+                    .items
+                    .iter()
+                    .skip((page - 1) * l.paginate_by)
+                    .take(l.paginate_by)
+                    .map(|&i| self.page_prints[i])
+                    .collect();
+                let mut f = f
+                    .with("list")
+                    .with(page)
+                    .with(&index::page_count(l.items.len(), l.paginate_by))
+                    .with(&l.items.len())
+                    .with(&l.feeds)
+                    .with(&self.list_heading(l))
+                    .with(&shown);
+                if let ListKind::Section(n) = l.kind
+                    && let Some(meta) = &self.site.sections[n].meta
+                {
+                    f = f
+                        .with(&meta.body)
+                        .with(&meta.description)
+                        .with(&meta.template)
+                        .with_serialized(&meta.extra);
+                }
+                f
+            }
+            Job::Taxonomy(n) => {
+                let t = &self.ix.taxonomies[*n];
+                let terms: Vec<(&str, &str, usize)> = t
+                    .terms
+                    .iter()
+                    .map(|term| (term.name.as_str(), term.path.as_str(), term.items.len()))
+                    .collect();
+                f.with("taxonomy").with(&t.name).with(&terms)
+            }
+            Job::Archive(n) => {
+                let mut f = f.with("archive");
+                for y in &self.ix.archives[*n].years {
+                    f = f.with(&y.year).with(&y.items.len());
+                    for m in &y.months {
+                        f = f.with(&m.month).with(&m.items.len());
+                    }
+                }
+                f
+            }
+            Job::Other => f.with("other"),
+        };
+        f.value()
+    }
+
+    /// Renders `template` with `ctx` into the file at `path`.
+    pub(super) fn render_file(
+        &self,
+        template: &str,
+        ctx: &Context,
+        path: String,
+    ) -> Result<Output> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut bytes)
+            .map_err(|e| {
+                templates::template_error(self.theme, &e, &format!("rendering /{path}"))
+            })?;
+        Ok(Output::new(path, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_window_keeps_ends_and_neighbours() {
+        assert_eq!(pager_window(1, 1), vec![Some(1)]);
+        assert_eq!(pager_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            pager_window(10, 1000),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(1000)
+            ]
+        );
+        assert_eq!(
+            pager_window(4, 6),
+            vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
+        );
+    }
+}
