@@ -33,7 +33,8 @@ pub struct Rendered {
     /// Before `<!-- more -->`, else the first paragraph.
     pub summary: String,
     pub toc: Vec<Heading>,
-    /// Words of text, for reading time.
+    /// Words of text, for reading time (counted by the caller, from the
+    /// source: the summary-only render never sees the whole text).
     pub words: usize,
 }
 
@@ -76,7 +77,7 @@ fn syntaxes() -> &'static SyntaxSet {
 pub fn summarize(
     body: &str,
     unsafe_html: bool,
-    highlight: bool,
+    highlight: Option<&Highlighter>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, MarkdownError> {
     render_inner(body, unsafe_html, highlight, resolve, true).map(|r| r.summary)
@@ -87,7 +88,7 @@ pub fn summarize(
 pub fn render(
     body: &str,
     unsafe_html: bool,
-    highlight: bool,
+    highlight: Option<&Highlighter>,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Rendered, MarkdownError> {
     render_inner(body, unsafe_html, highlight, resolve, false)
@@ -96,7 +97,7 @@ pub fn render(
 fn render_inner(
     body: &str,
     unsafe_html: bool,
-    highlight: bool,
+    highlight: Option<&Highlighter>,
     resolve: &dyn Fn(&str) -> Option<String>,
     summary_only: bool,
 ) -> Result<Rendered, MarkdownError> {
@@ -113,7 +114,6 @@ fn render_inner(
     let mut more_at: Option<usize> = None;
     let mut first_paragraph_end: Option<usize> = None;
     let mut depth = 0usize;
-    let mut words = 0usize;
 
     let mut parser = Parser::new_ext(body, options).into_offset_iter().peekable();
     while let Some((event, range)) = parser.next() {
@@ -136,7 +136,6 @@ fn render_inner(
                     inner.push(e);
                 }
                 let id = id.map_or_else(|| ids.next(&text), |i| i.to_string());
-                words += text.split_whitespace().count();
                 flat_toc.push((heading_number(level), id.clone(), text));
                 events.push(Event::Start(Tag::Heading {
                     level,
@@ -222,10 +221,6 @@ fn render_inner(
             Event::Html(html) if html.trim() == "<!-- more -->" => {
                 more_at.get_or_insert(events.len());
             }
-            Event::Text(t) => {
-                words += t.split_whitespace().count();
-                events.push(Event::Text(t));
-            }
             e @ Event::Start(_) => {
                 depth += 1;
                 events.push(e);
@@ -254,7 +249,7 @@ fn render_inner(
         html,
         summary,
         toc: nest(flat_toc),
-        words,
+        words: 0,
     })
 }
 
@@ -268,11 +263,43 @@ fn footnote_id(name: &str) -> String {
     if slug.is_empty() { "note".into() } else { slug }
 }
 
-fn code_block(code: &str, lang: &str, highlight: bool) -> String {
-    let escaped = || pulldown_cmark_escape_html(code);
-    if !highlight || lang.is_empty() {
-        return format!("<pre><code>{}</code></pre>\n", escaped());
+/// Highlights fenced code with syntect, remembering each block: the same
+/// code in an article's translations is highlighted once. One per build.
+#[derive(Default)]
+pub struct Highlighter {
+    done: std::sync::Mutex<HashMap<u64, std::sync::Arc<str>>>,
+}
+
+impl Highlighter {
+    fn block(&self, code: &str, lang: &str) -> std::sync::Arc<str> {
+        let key = crate::fingerprint::Fingerprint::new()
+            .with(lang)
+            .with(code)
+            .value();
+        if let Some(html) = self.done.lock().expect("no panics while locked").get(&key) {
+            return std::sync::Arc::clone(html);
+        }
+        let html: std::sync::Arc<str> = highlight_block(code, lang).into();
+        self.done
+            .lock()
+            .expect("no panics while locked")
+            .insert(key, std::sync::Arc::clone(&html));
+        html
     }
+}
+
+fn code_block(code: &str, lang: &str, highlight: Option<&Highlighter>) -> String {
+    match highlight {
+        Some(h) if !lang.is_empty() => h.block(code, lang).to_string(),
+        _ => format!(
+            "<pre><code>{}</code></pre>\n",
+            pulldown_cmark_escape_html(code)
+        ),
+    }
+}
+
+fn highlight_block(code: &str, lang: &str) -> String {
+    let escaped = || pulldown_cmark_escape_html(code);
     let set = syntaxes();
     let Some(syntax) = set.find_syntax_by_token(lang) else {
         return format!(
@@ -327,7 +354,7 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> Rendered {
-        render(body, true, true, &|t| {
+        render(body, true, Some(&Highlighter::default()), &|t| {
             (t == "en/a.md").then(|| "/a/".to_string())
         })
         .unwrap()
@@ -375,7 +402,7 @@ mod tests {
             "No paragraph end",
         ] {
             let full = md(body).summary;
-            let alone = summarize(body, true, true, &|_| None).unwrap();
+            let alone = summarize(body, true, Some(&Highlighter::default()), &|_| None).unwrap();
             assert_eq!(full, alone, "{body}");
         }
     }
@@ -384,7 +411,7 @@ mod tests {
     fn internal_links_resolve_or_fail() {
         let r = md("[a](@/en/a.md#part)");
         assert!(r.html.contains("href=\"/a/#part\""), "{}", r.html);
-        let e = render("x [b](@/en/b.md)", true, true, &|_| None).unwrap_err();
+        let e = render("x [b](@/en/b.md)", true, None, &|_| None).unwrap_err();
         assert_eq!(
             e,
             MarkdownError::BrokenLink {
@@ -404,7 +431,7 @@ mod tests {
 
     #[test]
     fn raw_html_can_be_refused() {
-        let r = render("<script>x</script>\n", false, true, &|_| None).unwrap();
+        let r = render("<script>x</script>\n", false, None, &|_| None).unwrap();
         assert!(!r.html.contains("<script>"), "{}", r.html);
     }
 }

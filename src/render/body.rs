@@ -2,7 +2,7 @@
 //! plain wire text.
 
 use crate::content::markdown::{
-    self, HeadingIds, MarkdownError, Rendered, pulldown_cmark_escape_html,
+    self, HeadingIds, Highlighter, MarkdownError, Rendered, pulldown_cmark_escape_html,
 };
 use crate::content::wire::Block;
 use crate::content::{Article, Body};
@@ -10,7 +10,12 @@ use crate::error::{Error, Result};
 use crate::site::Site;
 
 /// Renders an article's body to HTML, or only its summary.
-pub(super) fn render_body(site: &Site, a: &Article, summary_only: bool) -> Result<Rendered> {
+pub(super) fn render_body(
+    site: &Site,
+    a: &Article,
+    summary_only: bool,
+    highlighter: &Highlighter,
+) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
         Body::Markdown { .. } => {
@@ -37,7 +42,7 @@ pub(super) fn render_body(site: &Site, a: &Article, summary_only: bool) -> Resul
             render(
                 text,
                 site.config.markdown.unsafe_html,
-                site.config.markdown.highlight_code,
+                site.config.markdown.highlight_code.then_some(highlighter),
                 &resolve,
             )
             .map_err(|MarkdownError::BrokenLink { target, offset }| {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Tera, Value};
 
-use crate::content::markdown::Rendered;
+use crate::content::markdown::{Highlighter, Rendered};
 use crate::error::{Error, Errors, Result};
 use crate::fingerprint::Fingerprint;
 use crate::index::{self, Indexes};
@@ -75,6 +75,7 @@ struct Shared<'a> {
     theme: &'a Theme,
     dates: &'a SiteDates,
     pages: Vec<Value>,
+    highlighter: &'a Highlighter,
     /// Fingerprint of each article's value and full text.
     page_prints: Vec<u64>,
     /// Fingerprint of what every page depends on: the program, the
@@ -116,6 +117,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     }
     crate::profile::stage("templates loaded");
     let ix = index::build(site);
+    let highlighter = Highlighter::default();
     crate::profile::stage("indexes built");
 
     // Lists need every summary; full texts are rendered one at a time, for
@@ -123,7 +125,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     let bodies: Vec<Result<Rendered>> = site
         .articles
         .par_iter()
-        .map(|a| render_body(site, a, true))
+        .map(|a| render_body(site, a, true, &highlighter))
         .collect();
     let mut errors = Vec::new();
     let bodies: Vec<Rendered> = bodies
@@ -172,6 +174,41 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         .iter()
         .map(|l| (l.code.clone(), language_value(config, l)))
         .collect();
+    let config_value = Value::from_serializable(config);
+    // Each article's card (headline, date, summary, tags), as list pages
+    // show it, rendered once here rather than on every list page showing it.
+    let pages = if tera.contains_template("article_card.html") {
+        pages
+            .into_par_iter()
+            .map(|value| {
+                let lang = value
+                    .get_from_path("lang")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let mut ctx = tera::Context::new();
+                ctx.insert_value("item", value.clone());
+                ctx.insert("lang", &lang);
+                if let Some(language) = languages.get(&lang) {
+                    ctx.insert_value("language", language.clone());
+                }
+                ctx.insert_value("config", config_value.clone());
+                let mut card = Vec::with_capacity(2048);
+                tera.render_to("article_card.html", &ctx, &mut card)
+                    .map_err(|e| {
+                        templates::template_error(&theme, &e, "rendering article cards")
+                    })?;
+                let mut map = value.into_map().unwrap_or_default();
+                map.insert(
+                    "card".into(),
+                    Value::safe_string(&String::from_utf8_lossy(&card)),
+                );
+                Ok(Value::from(map))
+            })
+            .collect::<Result<Vec<Value>>>()?
+    } else {
+        pages
+    };
     let all_languages = Value::from_serializable(
         &config
             .languages
@@ -217,9 +254,10 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         theme: &theme,
         dates: &dates,
         pages,
+        highlighter: &highlighter,
         page_prints,
         global: global.value(),
-        config_value: Value::from_serializable(config),
+        config_value,
         languages,
         all_languages,
         nav,

@@ -418,7 +418,7 @@ impl Shared<'_> {
                     markdown::render(
                         &m.body,
                         config.markdown.unsafe_html,
-                        config.markdown.highlight_code,
+                        config.markdown.highlight_code.then_some(self.highlighter),
                         &|t| {
                             self.site
                                 .by_content_path
@@ -491,7 +491,7 @@ impl Shared<'_> {
 
     /// Article `i`'s template value with its full text and table of contents.
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
-        let full = render_body(self.site, &self.site.articles[i], false)?;
+        let full = render_body(self.site, &self.site.articles[i], false, self.highlighter)?;
         let mut map = self.pages[i].as_map().cloned().unwrap_or_default();
         let summary = map
             .get(&"summary".into())
