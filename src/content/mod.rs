@@ -30,6 +30,11 @@ pub enum Body {
         fingerprint: u64,
         /// Whether it has fenced code (the page then loads code styles).
         has_code: bool,
+        /// Words in the text, for reading time.
+        words: usize,
+        /// The summary's HTML, made while the text was at hand; `None` when
+        /// it has `@/` links, which need every article's URL first.
+        summary: Option<String>,
     },
     /// Plain text, already split into blocks; rendered escaped.
     Plain(Vec<wire::Block>),
@@ -375,6 +380,20 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
             Body::Markdown {
                 fingerprint: crate::fingerprint::of_bytes(body_text.as_bytes()),
                 has_code: body_text.contains("```") || body_text.contains("~~~"),
+                words: body_text.split_whitespace().count(),
+                summary: (!body_text.contains("@/"))
+                    .then(|| {
+                        let highlighter = markdown::Highlighter::default();
+                        let highlight = config.markdown.highlight_code.then_some(&highlighter);
+                        markdown::summarize(
+                            body_text,
+                            config.markdown.unsafe_html,
+                            highlight,
+                            &|_| None,
+                        )
+                        .ok()
+                    })
+                    .flatten(),
             },
         ),
     };

@@ -18,6 +18,15 @@ pub(super) fn render_body(
 ) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
+        Body::Markdown {
+            summary: Some(summary),
+            words,
+            ..
+        } if summary_only => Ok(Rendered {
+            summary: summary.clone(),
+            words: *words,
+            ..Rendered::default()
+        }),
         Body::Markdown { .. } => {
             let text = a.markdown(&site.root)?;
             let text = text.as_str();

@@ -81,6 +81,27 @@ pub struct PageDetails {
     pub source: String,
 }
 
+/// A fingerprint of what [`page_details`] is made from, without making it
+/// (the description would need the summary's text stripped of tags).
+fn details_fingerprint(site: &Site, i: usize) -> u64 {
+    let a = &site.articles[i];
+    let mut f = Fingerprint::new()
+        .with(&a.description)
+        .with(&a.source)
+        .with(&a.image);
+    for &t in &site.translations[i] {
+        f = f
+            .with(&site.articles[t].lang)
+            .with(&site.articles[t].title)
+            .with(&site.paths[t]);
+    }
+    if let Some(img) = a.image.as_ref().filter(|img| !img.contains("://")) {
+        let size = imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok();
+        f = f.with(&size.map(|s| (s.width, s.height)));
+    }
+    f.value()
+}
+
 /// The details of article `i`, whose summary is `summary`.
 pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     let config = &site.config;
@@ -213,7 +234,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
     };
     let fingerprint = body
         .with_serialized(&value)
-        .with_serialized(&page_details(site, i, summary))
+        .with(&details_fingerprint(site, i))
         .value();
     (Value::from_serializable(&value), fingerprint)
 }
