@@ -378,7 +378,9 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
         None => (
             fm.title.clone(),
             Body::Markdown {
-                fingerprint: crate::fingerprint::of_bytes(body_text.as_bytes()),
+                fingerprint: crate::fingerprint::Fingerprint::new()
+                    .with(body_text)
+                    .value(),
                 has_code: body_text.contains("```") || body_text.contains("~~~"),
                 words: body_text.split_whitespace().count(),
                 summary: (!body_text.contains("@/"))
