@@ -24,18 +24,26 @@ impl Drop for Server {
 }
 
 fn serve(site: &Site) -> Server {
+    start(site, true)
+}
+
+/// Starts `bulletin serve` and reads the URL it prints; with `terminal`
+/// false its stdout is closed right after, as when a terminal goes away.
+fn start(site: &Site, terminal: bool) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
         .args(["serve", "--port", "0"])
         .current_dir(site.root())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     stdout.read_line(&mut line).unwrap();
-    // Keep reading, as a terminal would.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    if terminal {
+        // Keep reading, as a terminal would.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    }
     let addr = line
         .split("http://")
         .nth(1)
@@ -358,24 +366,7 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
 #[test]
 fn a_closed_terminal_does_not_stop_rebuilds() {
     let site = site_with_articles();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(["serve", "--port", "0"])
-        .current_dir(site.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap(); // stdout is closed here
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap()
-        .to_string();
-    let server = Server { child, addr };
+    let server = start(&site, false);
     site.write(
         "content/en/news/a.md",
         article("After the terminal left", "2020-01-01", "\"x\""),
