@@ -380,3 +380,48 @@ fn a_closed_terminal_does_not_stop_rebuilds() {
     );
     eventually(&server, "/news/a/", |_, b| b.contains("And again"));
 }
+
+#[test]
+fn a_site_that_does_not_build_yet_is_served_with_its_error() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"Alpha\"\ndate = \"soon\"\n+++\nx\n",
+    );
+    let server = serve(&site);
+    let (status, _, body) = get(&server, "/");
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("bulletin-error") && body.contains("content/en/news/a.md:3:1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("/__bulletin/live"),
+        "the error page reloads when fixed"
+    );
+    site.write(
+        "content/en/news/a.md",
+        article("Alpha", "2020-01-01", "\"x\""),
+    );
+    eventually(&server, "/news/a/", |s, b| {
+        s == 200 && b.contains("Alpha") && !b.contains("bulletin-error")
+    });
+}
+
+#[test]
+fn a_file_written_into_a_new_folder_is_seen() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    for n in 0..3 {
+        let dir = site.root().join(format!("content/en/new{n}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("story.md"),
+            article(&format!("Fresh {n}"), "2020-03-01", "\"x\""),
+        )
+        .unwrap();
+        eventually(&server, &format!("/new{n}/story/"), |s, b| {
+            s == 200 && b.contains(&format!("Fresh {n}"))
+        });
+    }
+}

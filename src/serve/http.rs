@@ -93,6 +93,16 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
         }
         return response;
     }
+    // Nothing built yet (the first build failed): show the error.
+    if snapshot.files.is_empty() && error.is_some() {
+        let page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>bulletin: the site does not build</title></head><body></body></html>";
+        return respond(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error.html",
+            page,
+            error.as_deref(),
+        );
+    }
     match snapshot.files.get("404.html") {
         Some(served) => respond(
             StatusCode::NOT_FOUND,

@@ -138,16 +138,29 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
         cache: LoadCache::default(),
         shared: Arc::clone(&shared),
     };
-    // The first build must succeed, or there is nothing to serve.
+    // A first build that fails still starts the server: every page shows the
+    // error until the file is fixed.
     let started = Instant::now();
-    builder.rebuild()?;
+    let first = builder.rebuild();
+    if let Err(errors) = &first {
+        watch::complain(&errors.to_string());
+    }
     // Watch before announcing the URL: an edit made right after must be seen.
     watch::spawn(builder, options.poll)?;
-    println!(
-        "Built in {:.0} ms. Serving {} at {url}/ (Ctrl-C to stop)",
-        started.elapsed().as_secs_f64() * 1000.0,
+    let what = match first {
+        Ok(()) => format!(
+            "Built in {:.0} ms.",
+            started.elapsed().as_secs_f64() * 1000.0
+        ),
+        Err(_) => {
+            "The site does not build yet (see above); pages show the error until it is fixed."
+                .into()
+        }
+    };
+    watch::say(&format!(
+        "{what} Serving {} at {url}/ (Ctrl-C to stop)\n",
         options.root.display()
-    );
+    ));
     if options.open {
         open_browser(&url);
     }

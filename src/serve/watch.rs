@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 const DEBOUNCE: Duration = Duration::from_millis(25);
 /// A burst never delays a rebuild longer than this.
 const MAX_WAIT: Duration = Duration::from_millis(250);
+/// When a folder appears, how long to wait before looking into it again.
+const RESCAN_AFTER: Duration = Duration::from_millis(100);
 /// How often `--poll` scans the site.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
@@ -60,8 +62,11 @@ fn classify(root: &Path, output: &Path, path: &Path) -> Kind {
 pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
     let root = std::fs::canonicalize(&rebuilder.options.root)
         .map_err(|e| Error::io(&rebuilder.options.root, e))?;
-    let config = crate::config::Config::load(&root)?;
-    let output = root.join(&config.output_dir);
+    // A broken site.toml is reported by the build; until it is fixed the
+    // default output folder is the one to ignore.
+    let output = root.join(
+        crate::config::Config::load(&root).map_or_else(|_| "public".into(), |c| c.output_dir),
+    );
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher: Box<dyn Watcher + Send> = if poll {
         let config = notify::Config::default()
@@ -78,11 +83,16 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
         let _watcher = watcher; // kept alive with the thread
         while let Ok(first) = rx.recv() {
             let mut kinds = Vec::new();
+            let mut new_folder = false;
             let mut note = |event: notify::Result<notify::Event>| {
                 // Reads (our own, while rebuilding) are not changes.
                 if let Ok(event) = event
                     && !event.kind.is_access()
                 {
+                    new_folder |= matches!(
+                        event.kind,
+                        notify::EventKind::Create(notify::event::CreateKind::Folder)
+                    );
                     kinds.extend(event.paths.iter().map(|p| classify(&root, &output, p)));
                 }
             };
@@ -101,28 +111,42 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
             if kinds.contains(&Kind::Config) {
                 rebuilder.forget_cache();
             }
-            let began = Instant::now();
-            match rebuilder.rebuild() {
-                Ok(()) => {
-                    say(&format!(
-                        "Rebuilt in {:.0} ms\n",
-                        began.elapsed().as_secs_f64() * 1000.0
-                    ));
-                    let css_only = kinds.iter().all(|k| *k == Kind::Css);
-                    rebuilder.notify(if css_only {
-                        Change::Css
-                    } else {
-                        Change::Reload
-                    });
+            // A file written right after its folder was made can come before
+            // the watch on the new folder exists: look again a moment later.
+            let passes = if new_folder { 2 } else { 1 };
+            for pass in 0..passes {
+                if pass > 0 {
+                    std::thread::sleep(RESCAN_AFTER);
                 }
-                Err(errors) => {
-                    say(&errors.to_string());
-                    rebuilder.notify(Change::Reload);
-                }
+                rebuild_and_notify(&rebuilder, &kinds);
             }
         }
     });
     Ok(())
+}
+
+/// Rebuilds and tells open pages: swap stylesheets if only CSS changed,
+/// else reload (also after a failed build, to show its error).
+fn rebuild_and_notify(rebuilder: &Rebuilder, kinds: &[Kind]) {
+    let began = Instant::now();
+    match rebuilder.rebuild() {
+        Ok(()) => {
+            say(&format!(
+                "Rebuilt in {:.0} ms\n",
+                began.elapsed().as_secs_f64() * 1000.0
+            ));
+            let css_only = kinds.iter().all(|k| *k == Kind::Css);
+            rebuilder.notify(if css_only {
+                Change::Css
+            } else {
+                Change::Reload
+            });
+        }
+        Err(errors) => {
+            complain(&errors.to_string());
+            rebuilder.notify(Change::Reload);
+        }
+    }
 }
 
 /// Prints to the terminal, if there still is one: a closed stdout must not
@@ -131,6 +155,12 @@ pub fn say(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().write_all(text.as_bytes());
     let _ = std::io::stdout().flush();
+}
+
+/// Prints to stderr, if it is still open.
+pub fn complain(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 fn watch_error(e: notify::Error) -> Error {
