@@ -43,6 +43,7 @@ pub fn render_site_cached(
     sink: &dyn Sink,
     cache: Option<&LoadCache>,
 ) -> Result<(Site, Rendering), Errors> {
+    crate::profile::stage("build started");
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
     if let Some(url) = &options.base_url {

@@ -1,13 +1,17 @@
-//! Stage timings and memory for `BULLETIN_PROFILE=1 bulletin build`: where a
-//! build spends its time, without a profiler.
+//! Stage timings and memory for `BULLETIN_PROFILE=1 bulletin build` (or
+//! `serve`): where a build spends its time, without a profiler.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-fn start() -> Option<&'static Instant> {
-    static START: OnceLock<Option<Instant>> = OnceLock::new();
-    START
-        .get_or_init(|| std::env::var_os("BULLETIN_PROFILE").map(|_| Instant::now()))
+/// When profiling: the time profiling began and the time of the last stage.
+fn clock() -> Option<&'static Mutex<(Instant, Instant)>> {
+    static CLOCK: OnceLock<Option<Mutex<(Instant, Instant)>>> = OnceLock::new();
+    CLOCK
+        .get_or_init(|| {
+            std::env::var_os("BULLETIN_PROFILE")
+                .map(|_| Mutex::new((Instant::now(), Instant::now())))
+        })
         .as_ref()
 }
 
@@ -19,13 +23,18 @@ fn rss_mib() -> u64 {
         .map_or(0, |pages| pages * 4096 / (1024 * 1024))
 }
 
-/// Prints the time since the build began and the memory in use, when profiling.
+/// Prints, when profiling, the time since profiling began, the time since
+/// the previous stage, and the memory in use.
 pub fn stage(name: &str) {
-    if let Some(start) = start() {
+    if let Some(clock) = clock() {
+        let mut times = clock.lock().expect("no panics while locked");
+        let now = Instant::now();
         eprintln!(
-            "[profile] {:>8.3} s {:>6} MiB  {name}",
-            start.elapsed().as_secs_f64(),
+            "[profile] {:>8.3} s {:>+8.3} s {:>6} MiB  {name}",
+            (now - times.0).as_secs_f64(),
+            (now - times.1).as_secs_f64(),
             rss_mib()
         );
+        times.1 = now;
     }
 }

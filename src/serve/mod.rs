@@ -137,6 +137,7 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
         },
         cache: LoadCache::default(),
         shared: Arc::clone(&shared),
+        warned: Default::default(),
     };
     // A first build that fails still starts the server: every page shows the
     // error until the file is fixed.
@@ -174,6 +175,9 @@ pub struct Rebuilder {
     options: BuildOptions,
     cache: LoadCache,
     shared: Arc<Shared>,
+    /// The last warnings printed: an edit that changes none of them
+    /// prints none again.
+    warned: std::sync::Mutex<Vec<String>>,
 }
 
 impl Rebuilder {
@@ -200,7 +204,11 @@ impl Rebuilder {
             .expect("no panics while locked");
         match result {
             Ok((_, rendering)) => {
-                crate::cmd::print_warnings(&rendering.warnings);
+                let mut warned = self.warned.lock().expect("no panics while locked");
+                if *warned != rendering.warnings {
+                    crate::cmd::print_warnings(&rendering.warnings);
+                    *warned = rendering.warnings;
+                }
                 snapshot.files = Arc::new(sink.next.into_inner().expect("no panics while locked"));
                 snapshot.error = None;
                 Ok(())
