@@ -7,7 +7,7 @@ pub mod wire;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
@@ -101,7 +101,8 @@ pub struct SectionMeta {
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub articles: Vec<Article>,
+    /// Shared, so a cached load (serve) hands articles out without copying.
+    pub articles: Vec<Arc<Article>>,
     pub sections: Vec<SectionMeta>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
@@ -223,7 +224,7 @@ pub fn load_cached(
     for result in results {
         match result {
             Ok(Loaded::Article(a)) if a.draft && !options.drafts => {}
-            Ok(Loaded::Article(a)) => content.articles.push(*a),
+            Ok(Loaded::Article(a)) => content.articles.push(a),
             Ok(Loaded::Section(s)) => content.sections.push(*s),
             Err(e) => errors.push(e.relative_to(root)),
         }
@@ -249,7 +250,7 @@ pub fn load_cached(
 /// What one content file turned out to be.
 #[derive(Clone)]
 pub enum Loaded {
-    Article(Box<Article>),
+    Article(Arc<Article>),
     Section(Box<SectionMeta>),
 }
 
@@ -430,7 +431,7 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
             s => format!("{s}/{}", place.stem),
         });
 
-    Ok(Loaded::Article(Box::new(Article {
+    Ok(Loaded::Article(Arc::new(Article {
         source,
         content_path: place.content_path,
         lang: place.lang,

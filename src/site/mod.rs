@@ -56,7 +56,7 @@ pub struct Site {
     pub config: Config,
     /// Newest first, then by title, then by source path: the order of every
     /// list unless a section asks for another.
-    pub articles: Vec<Article>,
+    pub articles: Vec<std::sync::Arc<Article>>,
     /// Site path of each article, by index: `/fa/news/slug/`.
     pub paths: Vec<String>,
     /// Indices of each article's translations (other languages only).
@@ -203,7 +203,7 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
 
 /// Groups articles by translation key; each gets the others of its group,
 /// one per language.
-fn link_translations(articles: &[Article]) -> Vec<Vec<usize>> {
+fn link_translations(articles: &[std::sync::Arc<Article>]) -> Vec<Vec<usize>> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, a) in articles.iter().enumerate() {
         groups.entry(&a.translation_key).or_default().push(i);
@@ -226,7 +226,7 @@ fn link_translations(articles: &[Article]) -> Vec<Vec<usize>> {
 
 fn collect_sections(
     config: &Config,
-    articles: &[Article],
+    articles: &[std::sync::Arc<Article>],
     metas: Vec<SectionMeta>,
 ) -> Vec<Section> {
     let mut sections: BTreeMap<(String, String), Section> = BTreeMap::new();
