@@ -120,26 +120,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     let highlighter = Highlighter::default();
     crate::profile::stage("indexes built");
 
-    // Lists need every summary; full texts are rendered one at a time, for
-    // their own pages, so they are never all held in memory.
-    let bodies: Vec<Result<Rendered>> = site
-        .articles
-        .par_iter()
-        .map(|a| render_body(site, a, true, &highlighter))
-        .collect();
-    let mut errors = Vec::new();
-    let bodies: Vec<Rendered> = bodies
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|e| {
-                errors.push(e);
-                Rendered::default()
-            })
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(Errors(errors));
-    }
+    let bodies = summaries(site, &highlighter)?;
     crate::profile::stage("summaries rendered");
     let (pages, page_prints): (Vec<Value>, Vec<u64>) = (0..site.articles.len())
         .into_par_iter()
@@ -147,27 +128,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         .unzip();
     drop(bodies);
 
-    let mut equivalents: Equivalents = HashMap::new();
-    for listing in &ix.listings {
-        if let Some(key) = equivalence_key(site, &ix, listing) {
-            equivalents
-                .entry(key)
-                .or_default()
-                .insert(listing.lang.clone(), listing.path.clone());
-        }
-    }
-    for t in &ix.taxonomies {
-        equivalents
-            .entry(format!("taxonomy:{}", t.name))
-            .or_default()
-            .insert(t.lang.clone(), t.path.clone());
-    }
-    for a in &ix.archives {
-        equivalents
-            .entry("archive".into())
-            .or_default()
-            .insert(a.lang.clone(), a.path.clone());
-    }
+    let equivalents = equivalents(site, &ix);
 
     let languages: BTreeMap<String, Value> = config
         .languages
@@ -175,40 +136,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         .map(|l| (l.code.clone(), language_value(config, l)))
         .collect();
     let config_value = Value::from_serializable(config);
-    // Each article's card (headline, date, summary, tags), as list pages
-    // show it, rendered once here rather than on every list page showing it.
-    let pages = if tera.contains_template("article_card.html") {
-        pages
-            .into_par_iter()
-            .map(|value| {
-                let lang = value
-                    .get_from_path("lang")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                let mut ctx = tera::Context::new();
-                ctx.insert_value("item", value.clone());
-                ctx.insert("lang", &lang);
-                if let Some(language) = languages.get(&lang) {
-                    ctx.insert_value("language", language.clone());
-                }
-                ctx.insert_value("config", config_value.clone());
-                let mut card = Vec::with_capacity(2048);
-                tera.render_to("article_card.html", &ctx, &mut card)
-                    .map_err(|e| {
-                        templates::template_error(&theme, &e, "rendering article cards")
-                    })?;
-                let mut map = value.into_map().unwrap_or_default();
-                map.insert(
-                    "card".into(),
-                    Value::safe_string(&String::from_utf8_lossy(&card)),
-                );
-                Ok(Value::from(map))
-            })
-            .collect::<Result<Vec<Value>>>()?
-    } else {
-        pages
-    };
+    let pages = with_cards(pages, &tera, &theme, &languages, &config_value)?;
     let all_languages = Value::from_serializable(
         &config
             .languages
@@ -216,37 +144,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
             .map(|l| &languages[&l.code])
             .collect::<Vec<_>>(),
     );
-    let nav = config
-        .languages
-        .iter()
-        .map(|l| {
-            let links: Vec<Link> = site
-                .sections
-                .iter()
-                .filter(|s| s.lang == l.code && !s.name.contains('/'))
-                .map(|s| Link {
-                    name: section_title(s),
-                    url: config.relative_url(&s.path),
-                })
-                .collect();
-            (l.code.clone(), Value::from_serializable(&links))
-        })
-        .collect();
-    let mut global = Fingerprint::new()
-        .with(&crate::fingerprint::program())
-        .with_serialized(config)
-        .with(&theme.fingerprinted)
-        .with(&theme.strings.fingerprint());
-    for (name, (text, _)) in &theme.templates {
-        global = global.with(name).with(text);
-    }
-    for s in &site.sections {
-        global = global
-            .with(&s.lang)
-            .with(&s.name)
-            .with(&section_title(s))
-            .with(&s.path);
-    }
+    let nav = navigation(site);
     let mut shared = Shared {
         site,
         ix: &ix,
@@ -256,7 +154,7 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
         pages,
         highlighter: &highlighter,
         page_prints,
-        global: global.value(),
+        global: global_fingerprint(site, &theme),
         config_value,
         languages,
         all_languages,
@@ -295,24 +193,165 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     shared.pages = Vec::new();
     shared.sitemap(&infos, &sink)?;
     crate::profile::stage("sitemap, redirects, statics");
+    let warnings = warnings(site, &theme);
+    Ok(Rendering {
+        pages: pages_per_lang,
+        warnings,
+    })
+}
+
+/// Every article's summary (most were made at load), in site order; all
+/// errors at once.
+fn summaries(site: &Site, highlighter: &Highlighter) -> Result<Vec<Rendered>, Errors> {
+    let bodies: Vec<Result<Rendered>> = site
+        .articles
+        .par_iter()
+        .map(|a| render_body(site, a, true, highlighter))
+        .collect();
+    let mut errors = Vec::new();
+    let bodies: Vec<Rendered> = bodies
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|e| {
+                errors.push(e);
+                Rendered::default()
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(bodies)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+/// The paths of "the same page" in each language: homes, sections, terms,
+/// taxonomy pages and archives.
+fn equivalents(site: &Site, ix: &Indexes) -> Equivalents {
+    let mut equivalents: Equivalents = HashMap::new();
+    let mut add = |key: String, lang: &str, path: &str| {
+        equivalents
+            .entry(key)
+            .or_default()
+            .insert(lang.to_string(), path.to_string());
+    };
+    for listing in &ix.listings {
+        if let Some(key) = equivalence_key(site, ix, listing) {
+            add(key, &listing.lang, &listing.path);
+        }
+    }
+    for t in &ix.taxonomies {
+        add(format!("taxonomy:{}", t.name), &t.lang, &t.path);
+    }
+    for a in &ix.archives {
+        add("archive".into(), &a.lang, &a.path);
+    }
+    equivalents
+}
+
+/// Adds each article's card (headline, date, summary, tags, as lists show
+/// it) to its value: rendered once here rather than on every list page
+/// that shows it.
+fn with_cards(
+    pages: Vec<Value>,
+    tera: &Tera,
+    theme: &Theme,
+    languages: &BTreeMap<String, Value>,
+    config_value: &Value,
+) -> Result<Vec<Value>> {
+    if !tera.contains_template("article_card.html") {
+        return Ok(pages);
+    }
+    pages
+        .into_par_iter()
+        .map(|value| {
+            let lang = value
+                .get_from_path("lang")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let mut ctx = tera::Context::new();
+            ctx.insert_value("item", value.clone());
+            ctx.insert("lang", &lang);
+            if let Some(language) = languages.get(&lang) {
+                ctx.insert_value("language", language.clone());
+            }
+            ctx.insert_value("config", config_value.clone());
+            let mut card = Vec::with_capacity(2048);
+            tera.render_to("article_card.html", &ctx, &mut card)
+                .map_err(|e| templates::template_error(theme, &e, "rendering article cards"))?;
+            let mut map = value.into_map().unwrap_or_default();
+            map.insert(
+                "card".into(),
+                Value::safe_string(&String::from_utf8_lossy(&card)),
+            );
+            Ok(Value::from(map))
+        })
+        .collect()
+}
+
+/// Each language's top-level sections, for the navigation bar.
+fn navigation(site: &Site) -> BTreeMap<String, Value> {
+    let config = &site.config;
+    config
+        .languages
+        .iter()
+        .map(|l| {
+            let links: Vec<Link> = site
+                .sections
+                .iter()
+                .filter(|s| s.lang == l.code && !s.name.contains('/'))
+                .map(|s| Link {
+                    name: section_title(s),
+                    url: config.relative_url(&s.path),
+                })
+                .collect();
+            (l.code.clone(), Value::from_serializable(&links))
+        })
+        .collect()
+}
+
+/// What every page depends on: the program, the configuration, the theme
+/// (templates, strings, assets) and the sections in the navigation.
+fn global_fingerprint(site: &Site, theme: &Theme) -> u64 {
+    let mut global = Fingerprint::new()
+        .with(&crate::fingerprint::program())
+        .with_serialized(&site.config)
+        .with(&theme.fingerprinted)
+        .with(&theme.strings.fingerprint());
+    for (name, (text, _)) in &theme.templates {
+        global = global.with(name).with(text);
+    }
+    for s in &site.sections {
+        global = global
+            .with(&s.lang)
+            .with(&s.name)
+            .with(&section_title(s))
+            .with(&s.path);
+    }
+    global.value()
+}
+
+/// Warnings of the whole build: the site's, missing theme strings, images
+/// without alt text.
+fn warnings(site: &Site, theme: &Theme) -> Vec<String> {
     let mut warnings = site.warnings.clone();
     for (lang, key) in theme.strings.take_missing() {
         warnings.push(format!(
             "theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"
         ));
     }
-    for (i, a) in site.articles.iter().enumerate() {
-        if a.image.is_some() && a.image_alt.is_none() {
-            warnings.push(format!(
-                "{}: the image has no `image_alt` text",
-                site.articles[i].source.display()
-            ));
-        }
+    for a in site
+        .articles
+        .iter()
+        .filter(|a| a.image.is_some() && a.image_alt.is_none())
+    {
+        warnings.push(format!(
+            "{}: the image has no `image_alt` text",
+            a.source.display()
+        ));
     }
-    Ok(Rendering {
-        pages: pages_per_lang,
-        warnings,
-    })
+    warnings
 }
 
 fn section_title(s: &crate::site::Section) -> String {
