@@ -178,12 +178,8 @@ impl FileStamp {
     }
 }
 
-/// Reads every content file of the site.
-pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Errors> {
-    load_cached(root, config, options, None)
-}
-
-/// Reads every content file, reusing the unchanged ones from `cache`.
+/// Reads every content file of the site, reusing from `cache` (serve's)
+/// the files unchanged since it took them.
 pub fn load_cached(
     root: &Path,
     config: &Config,

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::locale::dates::year_month;
 use crate::locale::slug::slugify;
 use crate::site::Site;
@@ -98,6 +100,8 @@ pub struct Indexes {
     pub article_terms: Vec<Vec<(String, String, String)>>,
     /// Terms of each article as (index in `taxonomies`, index in its `terms`).
     pub article_term_ids: Vec<Vec<(usize, usize)>>,
+    /// Up to three related stories of each article (see [`related`]).
+    pub related: Vec<Vec<usize>>,
 }
 
 pub fn build(site: &Site) -> Indexes {
@@ -257,7 +261,41 @@ pub fn build(site: &Site) -> Indexes {
             term.items.sort_unstable();
         }
     }
+    ix.related = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| related(&ix, i))
+        .collect();
     ix
+}
+
+/// Up to three articles sharing the most terms with article `i`, the
+/// nearest in time first among equals. Candidates are the neighbours of `i`
+/// in each of its terms' lists, so the cost does not grow with the size of
+/// a popular term.
+fn related(ix: &Indexes, i: usize) -> Vec<usize> {
+    const NEIGHBOURS: usize = 8;
+    let ids = &ix.article_term_ids[i];
+    let mut candidates: Vec<usize> = Vec::new();
+    for &(t, n) in ids {
+        let items = &ix.taxonomies[t].terms[n].items;
+        let at = items.binary_search(&i).unwrap_or_else(|p| p);
+        let window = &items[at.saturating_sub(NEIGHBOURS)..(at + NEIGHBOURS + 1).min(items.len())];
+        candidates.extend(window.iter().copied().filter(|&j| j != i));
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut ranked: Vec<(usize, usize, usize)> = candidates
+        .into_iter()
+        .map(|j| {
+            let shared = ix.article_term_ids[j]
+                .iter()
+                .filter(|id| ids.contains(id))
+                .count();
+            (shared, j.abs_diff(i), j)
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    ranked.into_iter().take(3).map(|(_, _, j)| j).collect()
 }
 
 fn month_path(prefix: &str, year: i32, month: u8) -> String {

@@ -72,7 +72,7 @@ impl Shared<'_> {
                 path: listing.path.clone(),
                 lastmod: None,
             };
-            let mut ctx = self.base_context(&info);
+            let mut ctx = self.base_context(&info, &self.versions(&info));
             let title = if listing.kind == ListKind::Home {
                 lang.title.clone()
             } else {
@@ -175,7 +175,7 @@ impl Shared<'_> {
             path: "/404.html".into(),
             lastmod: None,
         };
-        let mut ctx = self.base_context(&info);
+        let mut ctx = self.base_context(&info, &self.versions(&info));
         ctx.insert("page_kind", "404");
         self.render_file("404.html", &ctx, "404.html".into())
     }

@@ -166,11 +166,12 @@ pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Renderi
     let infos = page_infos(&shared);
     infos.par_iter().try_for_each(|info| {
         let path = file_for(&info.path);
-        let fingerprint = shared.page_fingerprint(info);
+        let versions = shared.versions(info);
+        let fingerprint = shared.page_fingerprint(info, &versions);
         if sink.reuse(&path, fingerprint) {
             return Ok(());
         }
-        let mut out = shared.render_page(info)?;
+        let mut out = shared.render_page(info, &versions)?;
         out.fingerprint = Some(fingerprint);
         sink.put(out)
     })?;

@@ -126,7 +126,11 @@ impl Shared<'_> {
     }
 
     /// The context every HTML page shares.
-    pub(super) fn base_context(&self, info: &PageInfo) -> Context {
+    pub(super) fn base_context(
+        &self,
+        info: &PageInfo,
+        versions: &BTreeMap<String, String>,
+    ) -> Context {
         let config = &self.site.config;
         let mut ctx = Context::new();
         ctx.insert_value("config", self.config_value.clone());
@@ -160,7 +164,6 @@ impl Shared<'_> {
             &config.absolute_url(&format!("{prefix}/rss.xml")),
         );
 
-        let versions = self.versions(info);
         let mut alternates = Vec::new();
         if versions.len() > 1 {
             for l in &config.languages {
@@ -200,8 +203,13 @@ impl Shared<'_> {
         ctx
     }
 
-    pub(super) fn render_page(&self, info: &PageInfo) -> Result<Output> {
-        let mut ctx = self.base_context(info);
+    /// Renders one HTML page; `versions` are its paths in each language.
+    pub(super) fn render_page(
+        &self,
+        info: &PageInfo,
+        versions: &BTreeMap<String, String>,
+    ) -> Result<Output> {
+        let mut ctx = self.base_context(info, versions);
         let template = match &info.job {
             Job::Article(i) => {
                 ctx.insert_value("page", self.full_page(*i)?);
@@ -289,42 +297,12 @@ impl Shared<'_> {
         }
     }
 
-    /// Up to three articles sharing the most terms with article `i`, the
-    /// nearest in time first among equals. Candidates are the neighbours of
-    /// `i` in each of its terms' lists, so the cost does not grow with the
-    /// size of a popular term.
+    /// The values of the stories related to article `i`.
     pub(super) fn related(&self, i: usize) -> Vec<Value> {
-        self.related_ids(i)
-            .into_iter()
-            .map(|j| self.pages[j].clone())
+        self.ix.related[i]
+            .iter()
+            .map(|&j| self.pages[j].clone())
             .collect()
-    }
-
-    pub(super) fn related_ids(&self, i: usize) -> Vec<usize> {
-        const NEIGHBOURS: usize = 8;
-        let ids = &self.ix.article_term_ids[i];
-        let mut candidates: Vec<usize> = Vec::new();
-        for &(t, n) in ids {
-            let items = &self.ix.taxonomies[t].terms[n].items;
-            let at = items.binary_search(&i).unwrap_or_else(|p| p);
-            let window =
-                &items[at.saturating_sub(NEIGHBOURS)..(at + NEIGHBOURS + 1).min(items.len())];
-            candidates.extend(window.iter().copied().filter(|&j| j != i));
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut ranked: Vec<(usize, usize, usize)> = candidates
-            .into_iter()
-            .map(|j| {
-                let shared = self.ix.article_term_ids[j]
-                    .iter()
-                    .filter(|id| ids.contains(id))
-                    .count();
-                (shared, j.abs_diff(i), j)
-            })
-            .collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        ranked.into_iter().take(3).map(|(_, _, j)| j).collect()
     }
 
     /// The heading of a list: the bulletin's title, a section's, a term's
@@ -528,16 +506,19 @@ impl Shared<'_> {
 
     /// Everything a page is made from, hashed: the site-wide inputs, the
     /// page's place and versions, and the values of the articles it shows.
-    pub(super) fn page_fingerprint(&self, info: &PageInfo) -> u64 {
+    pub(super) fn page_fingerprint(
+        &self,
+        info: &PageInfo,
+        versions: &BTreeMap<String, String>,
+    ) -> u64 {
         let f = Fingerprint::new()
             .with(&self.global)
             .with(&info.path)
             .with(&info.lang)
-            .with(&self.versions(info));
+            .with(versions);
         let f = match &info.job {
             Job::Article(i) => {
-                let related: Vec<u64> = self
-                    .related_ids(*i)
+                let related: Vec<u64> = self.ix.related[*i]
                     .iter()
                     .map(|&j| self.page_prints[j])
                     .collect();
