@@ -24,7 +24,7 @@ pub struct BuildOptions {
 
 /// What a build did.
 pub struct BuildReport {
-    pub site: Site,
+    pub site: Arc<Site>,
     pub rendering: Rendering,
     pub output_dir: PathBuf,
     pub written: WriteStats,
@@ -32,7 +32,10 @@ pub struct BuildReport {
 }
 
 /// Loads, resolves and renders the site, handing each file to `sink`.
-pub fn render_site(options: &BuildOptions, sink: &dyn Sink) -> Result<(Site, Rendering), Errors> {
+pub fn render_site(
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<(Arc<Site>, Rendering), Errors> {
     render_site_cached(options, sink, None)
 }
 
@@ -42,7 +45,7 @@ pub fn render_site_cached(
     options: &BuildOptions,
     sink: &dyn Sink,
     cache: Option<&LoadCache>,
-) -> Result<(Site, Rendering), Errors> {
+) -> Result<(Arc<Site>, Rendering), Errors> {
     crate::profile::stage("build started");
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
@@ -65,9 +68,9 @@ pub fn render_site_cached(
         cache,
     )?;
     crate::profile::stage("content loaded");
-    let site = Site::resolve(root, config, content)?;
+    let site = Arc::new(Site::resolve(root, config, content)?);
     crate::profile::stage("site resolved");
-    let rendering = render::render(&site, theme, sink)
+    let rendering = render::render(Arc::clone(&site), theme, sink)
         .map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
     Ok((site, rendering))
 }

@@ -1,190 +1,232 @@
 //! Everything a build writes besides the HTML pages: feeds, the sitemap,
 //! robots.txt, the 404 page, redirects and static files.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use super::context::dir;
 use super::pages::Alternate;
-use super::sink::{Output, Sink};
-use super::{Job, PageInfo, SITEMAP_LIMIT, Shared, file_for};
+use super::{Job, PageInfo, Recipe, Renderer, SITEMAP_LIMIT};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::index::{ListKind, Listing};
 use crate::locale::dates::{rfc2822, rfc3339};
 
 #[derive(Serialize)]
-struct SitemapEntry {
+pub(super) struct SitemapEntry {
     loc: String,
     lastmod: Option<String>,
     alternates: Vec<Alternate>,
 }
 
-impl Shared<'_> {
-    /// Atom and RSS for each list that has feeds (page 1 of it).
-    pub(super) fn feeds(&self, sink: &dyn Sink) -> Result<()> {
+impl Renderer {
+    /// Makes the file at `path` by `recipe`.
+    pub(super) fn make_recipe(&self, path: &str, recipe: &Recipe) -> Result<Vec<u8>> {
         let config = &self.site.config;
-        let jobs: Vec<&Listing> = self.ix.listings.iter().filter(|l| l.feeds).collect();
-        jobs.par_iter().try_for_each(|listing| {
-            let lang = self.lang_of(&listing.lang);
-            let items: Vec<usize> = listing
-                .items
-                .iter()
-                .copied()
-                .filter(|&i| self.site.articles[i].date.is_some())
-                .take(config.feeds.limit)
-                .collect();
-            let heading = self.list_heading(listing);
-            let prints: Vec<u64> = items.iter().map(|&i| self.page_prints[i]).collect();
-            let fingerprint = Fingerprint::new()
-                .with(&self.global)
-                .with("feed")
-                .with(&listing.path)
-                .with(&heading)
-                .with(&prints)
-                .value();
-            let needed: Vec<(&str, String)> = ["atom.xml", "rss.xml"]
-                .into_iter()
-                .map(|name| (name, format!("{}{name}", listing.path.trim_start_matches('/'))))
-                .filter(|(_, path)| !sink.reuse(path, fingerprint))
-                .collect();
-            if needed.is_empty() {
-                return Ok(());
+        match recipe {
+            Recipe::Page(p) => {
+                let info = &self.infos[*p];
+                self.render_page(info, &self.versions(info))
             }
-            let entries: Vec<Value> = if config.feeds.full_content {
-                items.iter().map(|&i| self.full_page(i)).collect::<Result<_>>()?
-            } else {
-                items.iter().map(|&i| self.pages[i].clone()).collect()
-            };
-            let updated = items
-                .iter()
-                .filter_map(|&i| {
-                    let a = &self.site.articles[i];
-                    a.updated.as_ref().or(a.date.as_ref())
-                })
-                .max_by_key(|d| d.timestamp())
-                .map(rfc3339)
-                .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-            let info = PageInfo {
-                job: Job::Other,
-                lang: listing.lang.clone(),
-                path: listing.path.clone(),
-                lastmod: None,
-            };
-            let mut ctx = self.base_context(&info, &self.versions(&info));
-            let title = if listing.kind == ListKind::Home {
-                lang.title.clone()
-            } else {
-                format!("{heading} — {}", lang.title)
-            };
-            ctx.insert(
-                "feed",
-                &serde_json::json!({
-                    "title": title,
-                    "description": lang.description,
-                    "lang": lang.code,
-                    "home": config.absolute_url(&listing.path),
-                    "atom": config.absolute_url(&format!("{}atom.xml", listing.path)),
-                    "rss": config.absolute_url(&format!("{}rss.xml", listing.path)),
-                    "updated": updated,
-                    "rss_updated": items.first().map(|&i| rfc2822(self.site.articles[i].date.as_ref().expect("dated"))),
-                    "full_content": config.feeds.full_content,
-                }),
-            );
-            ctx.insert("entries", &entries);
-            for (name, path) in needed {
-                let mut out = self.render_file(name, &ctx, path)?;
-                out.fingerprint = Some(fingerprint);
-                sink.put(out)?;
+            Recipe::Feed { listing, template } => self.feed(*listing, template, path),
+            Recipe::NotFound => {
+                let info = PageInfo {
+                    job: Job::Other,
+                    lang: config.default_language.clone(),
+                    path: "/404.html".into(),
+                    lastmod: None,
+                };
+                let mut ctx = self.base_context(&info, &self.versions(&info));
+                ctx.insert("page_kind", "404");
+                self.render_file("404.html", &ctx, path)
             }
-            Ok(())
-        })
-    }
-
-    /// `sitemap.xml` (an index of several when over 50,000 URLs) and `robots.txt`.
-    pub(super) fn sitemap(&self, infos: &[PageInfo], sink: &dyn Sink) -> Result<()> {
-        let config = &self.site.config;
-        // One sitemap file's entries at a time, so memory does not grow with the site.
-        let entries = |part: &[PageInfo]| -> Vec<SitemapEntry> {
-            part.par_iter()
-                .map(|info| {
-                    let versions = self.versions(info);
-                    let alternates: Vec<Alternate> = if versions.len() > 1 {
-                        versions
-                            .iter()
-                            .map(|(l, p)| Alternate {
-                                hreflang: l.clone(),
-                                href: config.absolute_url(p),
-                            })
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    SitemapEntry {
-                        loc: config.absolute_url(&info.path),
-                        lastmod: info.lastmod.clone(),
-                        alternates,
-                    }
-                })
-                .collect()
-        };
-        let one_file = |part: &[PageInfo], name: String| -> Result<()> {
-            let entries = entries(part);
-            let fingerprint = Fingerprint::new()
-                .with(&self.global)
-                .with_serialized(&entries);
-            self.emit(sink, name.clone(), fingerprint, || {
+            Recipe::Redirect { to, lang } => {
                 let mut ctx = Context::new();
-                ctx.insert("entries", &entries);
-                self.render_file("sitemap.xml", &ctx, name.clone())
-            })
-        };
-        if infos.len() <= SITEMAP_LIMIT {
-            one_file(infos, "sitemap.xml".into())?;
-        } else {
-            let mut sitemaps = Vec::new();
-            for (n, part) in infos.chunks(SITEMAP_LIMIT).enumerate() {
-                let name = format!("sitemap{}.xml", n + 1);
-                one_file(part, name.clone())?;
-                sitemaps.push(config.absolute_url(&format!("/{name}")));
+                ctx.insert("lang", lang);
+                ctx.insert("dir", dir(self.lang_of(lang)));
+                ctx.insert("target", &config.absolute_url(to));
+                ctx.insert_value("config", self.config_value.clone());
+                self.render_file("redirect.html", &ctx, path)
             }
-            let index = Fingerprint::new().with(&self.global).with(&sitemaps);
-            self.emit(sink, "sitemap.xml".into(), index, || {
+            Recipe::Static(name) => match self.theme.statics.get(name) {
+                Some(file) => file.read(),
+                None => Err(Error::msg(format!("no static file {name}"))),
+            },
+            Recipe::Manifest => {
                 let mut ctx = Context::new();
-                ctx.insert("sitemaps", &sitemaps);
-                self.render_file("sitemap_index.xml", &ctx, "sitemap.xml".into())
-            })?;
-        }
-        self.emit(
-            sink,
-            "robots.txt".into(),
-            Fingerprint::new().with(&self.global).with("robots"),
-            || {
+                ctx.insert_value("config", self.config_value.clone());
+                ctx.insert_value("language", self.languages[&config.default_language].clone());
+                ctx.insert("lang", &config.default_language);
+                self.render_file("manifest.webmanifest", &ctx, path)
+            }
+            Recipe::SitemapPart(part) => self.sitemap_part(path, &self.sitemap_entries(*part)),
+            Recipe::SitemapIndex => {
+                let mut ctx = Context::new();
+                ctx.insert("sitemaps", &self.sitemap_urls());
+                self.render_file("sitemap_index.xml", &ctx, path)
+            }
+            Recipe::Robots => {
                 let mut ctx = Context::new();
                 ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
-                self.render_file("robots.txt", &ctx, "robots.txt".into())
-            },
-        )
+                self.render_file("robots.txt", &ctx, path)
+            }
+        }
     }
 
-    pub(super) fn not_found(&self) -> Result<Output> {
+    /// A fingerprint of everything the file at `path` is made from, or
+    /// `None` for a static file (compared by its bytes instead).
+    pub(super) fn fingerprint(&self, path: &str, recipe: &Recipe) -> Result<Option<u64>> {
+        let f = Fingerprint::new().with(&self.global).with(path);
+        Ok(Some(match recipe {
+            Recipe::Page(p) => {
+                let info = &self.infos[*p];
+                self.page_fingerprint(info, &self.versions(info))?
+            }
+            Recipe::Feed { listing, .. } => {
+                let listing = &self.ix.listings[*listing];
+                let prints: Vec<u64> = self
+                    .feed_items(listing)
+                    .into_iter()
+                    .map(|i| self.article_print(i))
+                    .collect::<Result<_>>()?;
+                f.with("feed")
+                    .with(&self.list_heading(listing))
+                    .with(&prints)
+                    .value()
+            }
+            Recipe::Redirect { to, lang } => f.with(to).with(lang).value(),
+            Recipe::SitemapPart(part) => f.with_serialized(&self.sitemap_entries(*part)).value(),
+            Recipe::SitemapIndex => f.with(&self.sitemap_urls()).value(),
+            Recipe::NotFound | Recipe::Manifest | Recipe::Robots => f.value(),
+            Recipe::Static(_) => return Ok(None),
+        }))
+    }
+
+    /// The dated articles a listing's feeds show.
+    fn feed_items(&self, listing: &Listing) -> Vec<usize> {
+        listing
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| self.site.articles[i].date.is_some())
+            .take(self.site.config.feeds.limit)
+            .collect()
+    }
+
+    /// Atom or RSS (`template`) for a list that has feeds (page 1 of it).
+    fn feed(&self, listing: usize, template: &str, path: &str) -> Result<Vec<u8>> {
+        let config = &self.site.config;
+        let listing = &self.ix.listings[listing];
+        let lang = self.lang_of(&listing.lang);
+        let items = self.feed_items(listing);
+        let heading = self.list_heading(listing);
+        let entries: Vec<Value> = if config.feeds.full_content {
+            items
+                .iter()
+                .map(|&i| self.full_page(i))
+                .collect::<Result<_>>()?
+        } else {
+            items
+                .iter()
+                .map(|&i| self.value(i).cloned())
+                .collect::<Result<_>>()?
+        };
+        let updated = items
+            .iter()
+            .filter_map(|&i| {
+                let a = &self.site.articles[i];
+                a.updated.as_ref().or(a.date.as_ref())
+            })
+            .max_by_key(|d| d.timestamp())
+            .map(rfc3339)
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let info = PageInfo {
             job: Job::Other,
-            lang: self.site.config.default_language.clone(),
-            path: "/404.html".into(),
+            lang: listing.lang.clone(),
+            path: listing.path.clone(),
             lastmod: None,
         };
         let mut ctx = self.base_context(&info, &self.versions(&info));
-        ctx.insert("page_kind", "404");
-        self.render_file("404.html", &ctx, "404.html".into())
+        let title = if listing.kind == ListKind::Home {
+            lang.title.clone()
+        } else {
+            format!("{heading} — {}", lang.title)
+        };
+        ctx.insert(
+            "feed",
+            &serde_json::json!({
+                "title": title,
+                "description": lang.description,
+                "lang": lang.code,
+                "home": config.absolute_url(&listing.path),
+                "atom": config.absolute_url(&format!("{}atom.xml", listing.path)),
+                "rss": config.absolute_url(&format!("{}rss.xml", listing.path)),
+                "updated": updated,
+                "rss_updated": items.first().map(|&i| rfc2822(self.site.articles[i].date.as_ref().expect("dated"))),
+                "full_content": config.feeds.full_content,
+            }),
+        );
+        ctx.insert("entries", &entries);
+        self.render_file(template, &ctx, path)
     }
 
-    /// Redirect pages: aliases, `page/1/` of every list, and `/` when the
-    /// default language lives under its own prefix.
-    pub(super) fn redirects(&self, sink: &dyn Sink) -> Result<()> {
+    /// The entries of sitemap part `part`: one file's worth at a time, so
+    /// memory does not grow with the site.
+    pub(super) fn sitemap_entries(&self, part: usize) -> Vec<SitemapEntry> {
         let config = &self.site.config;
-        let mut targets: Vec<(String, String, String)> = Vec::new(); // (from path, to path, lang)
+        let infos = self.infos.chunks(SITEMAP_LIMIT).nth(part).unwrap_or(&[]);
+        infos
+            .par_iter()
+            .map(|info| {
+                let versions = self.versions(info);
+                let alternates: Vec<Alternate> = if versions.len() > 1 {
+                    versions
+                        .iter()
+                        .map(|(l, p)| Alternate {
+                            hreflang: l.clone(),
+                            href: config.absolute_url(p),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                SitemapEntry {
+                    loc: config.absolute_url(&info.path),
+                    lastmod: info.lastmod.clone(),
+                    alternates,
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn sitemap_part(&self, path: &str, entries: &[SitemapEntry]) -> Result<Vec<u8>> {
+        let mut ctx = Context::new();
+        ctx.insert("entries", entries);
+        self.render_file("sitemap.xml", &ctx, path)
+    }
+
+    /// URLs of the sitemap parts, for the sitemap index.
+    fn sitemap_urls(&self) -> Vec<String> {
+        (1..=self.infos.len().div_ceil(SITEMAP_LIMIT))
+            .map(|n| self.site.config.absolute_url(&format!("/sitemap{n}.xml")))
+            .collect()
+    }
+
+    /// Redirect pages (from, to, language): aliases, `page/1/` of every
+    /// list, and `/` when the default language lives under its own prefix.
+    pub(super) fn redirect_targets(&self) -> Result<Vec<(String, String, String)>> {
+        let config = &self.site.config;
+        let owners: HashMap<&str, usize> = self
+            .site
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        let mut targets = Vec::new();
         for (i, a) in self.site.articles.iter().enumerate() {
             for alias in &a.aliases {
                 let from = normalize_alias(alias);
@@ -195,7 +237,7 @@ impl Shared<'_> {
                     )
                     .with_help("write aliases as site paths such as /old/story/"));
                 }
-                if let Some(owner) = self.site.paths.iter().position(|p| p == &from) {
+                if let Some(&owner) = owners.get(from.as_str()) {
                     return Err(Error::in_file(
                         &a.source,
                         format!(
@@ -216,45 +258,7 @@ impl Shared<'_> {
             let lang = config.default_lang();
             targets.push(("/".into(), format!("{}/", lang.prefix), lang.code.clone()));
         }
-        targets.par_iter().try_for_each(|(from, to, lang)| {
-            let fingerprint = Fingerprint::new()
-                .with(&self.global)
-                .with(from)
-                .with(to)
-                .with(lang);
-            self.emit(sink, file_for(from), fingerprint, || {
-                let mut ctx = Context::new();
-                ctx.insert("lang", lang);
-                ctx.insert("dir", dir(self.lang_of(lang)));
-                ctx.insert("target", &config.absolute_url(to));
-                ctx.insert_value("config", self.config_value.clone());
-                self.render_file("redirect.html", &ctx, file_for(from))
-            })
-        })
-    }
-
-    pub(super) fn statics(&self, sink: &dyn Sink) -> Result<()> {
-        self.theme.statics.par_iter().try_for_each(|(path, file)| {
-            let bytes = file.read()?;
-            if let Some(hashed) = self.theme.fingerprinted.get(path) {
-                sink.put(Output::new(hashed.clone(), bytes.clone()))?;
-            }
-            sink.put(Output::new(path.clone(), bytes))
-        })?;
-        if self.tera.contains_template("manifest.webmanifest") {
-            let mut ctx = Context::new();
-            ctx.insert_value("config", self.config_value.clone());
-            ctx.insert_value(
-                "language",
-                self.languages[&self.site.config.default_language].clone(),
-            );
-            ctx.insert("lang", &self.site.config.default_language);
-            let fingerprint = Fingerprint::new().with(&self.global).with("manifest");
-            self.emit(sink, "manifest.webmanifest".into(), fingerprint, || {
-                self.render_file("manifest.webmanifest", &ctx, "manifest.webmanifest".into())
-            })?;
-        }
-        Ok(())
+        Ok(targets)
     }
 }
 

@@ -1,8 +1,14 @@
-//! Render: turn the site and its indexes into output files with Tera, in
-//! parallel, handing each file to a [`Sink`] as it is made (the output
-//! folder stages them, so a failed render leaves the previous output
-//! untouched). `pages` renders HTML pages, `extras` feeds, the sitemap,
-//! redirects and static files, `body` article texts.
+//! Render: turn the site and its indexes into output files with Tera.
+//!
+//! A [`Renderer`] is made once per build from the resolved site: it knows
+//! every file the site has and how to make each one (a [`Recipe`]), but
+//! makes nothing until asked. `bulletin build` asks for all of them, in
+//! parallel, handing each to a [`Sink`] as it is made (the output folder
+//! stages them, so a failed render leaves the previous output untouched);
+//! `bulletin serve` asks only for the files a browser requests. Article
+//! values are made when first needed and kept. `pages` renders HTML pages,
+//! `extras` feeds, the sitemap, redirects and static files, `body` article
+//! texts.
 
 mod body;
 pub mod context;
@@ -12,13 +18,13 @@ mod sink;
 pub mod templates;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Tera, Value};
 
-use crate::content::markdown::{Highlighter, Rendered};
+use crate::content::markdown::Highlighter;
 use crate::error::{Error, Errors, Result};
 use crate::fingerprint::Fingerprint;
 use crate::index::{self, Indexes};
@@ -28,7 +34,6 @@ use context::{Equivalents, Link, equivalence_key, language_value, page_value};
 use theme::Theme;
 
 use body::render_body;
-use sink::Unique;
 pub use sink::{MemorySink, Output, Sink};
 
 /// What a render made, besides the files.
@@ -55,7 +60,7 @@ enum Job {
     },
     Taxonomy(usize),
     Archive(usize),
-    /// A page that is no list and no article (the 404 page).
+    /// A page that is no list and no article (the 404 page, a feed's context).
     Other,
 }
 
@@ -67,17 +72,41 @@ struct PageInfo {
     lastmod: Option<String>,
 }
 
-/// Everything a page render reads, built once per build.
-struct Shared<'a> {
-    site: &'a Site,
-    ix: &'a Indexes,
-    tera: &'a Tera,
-    theme: &'a Theme,
-    dates: &'a SiteDates,
-    pages: Vec<Value>,
-    highlighter: &'a Highlighter,
-    /// Fingerprint of each article's value and full text.
-    page_prints: Vec<u64>,
+/// How one output file is made.
+#[derive(Debug, Clone)]
+enum Recipe {
+    /// `infos[n]`.
+    Page(usize),
+    /// Atom or RSS (the template) of a listing's first page.
+    Feed {
+        listing: usize,
+        template: &'static str,
+    },
+    NotFound,
+    Redirect {
+        to: String,
+        lang: String,
+    },
+    /// A theme or site static file, under its own name or its hashed one.
+    Static(String),
+    Manifest,
+    /// Part `n` of the sitemap (the whole of it when it fits one file).
+    SitemapPart(usize),
+    SitemapIndex,
+    Robots,
+}
+
+/// Makes the files of one build of the site.
+pub struct Renderer {
+    site: Arc<Site>,
+    ix: Indexes,
+    tera: Tera,
+    theme: Arc<Theme>,
+    dates: Arc<SiteDates>,
+    highlighter: Highlighter,
+    /// Each article's template value (with its card) and a fingerprint of
+    /// what it and its page are made from; made when first needed.
+    values: Vec<OnceLock<(Value, u64)>>,
     /// Fingerprint of what every page depends on: the program, the
     /// configuration, the theme, the navigation.
     global: u64,
@@ -86,143 +115,300 @@ struct Shared<'a> {
     all_languages: Value,
     nav: BTreeMap<String, Value>,
     equivalents: Equivalents,
+    infos: Vec<PageInfo>,
+    /// Every file of the site, by output path, and how to make it; the
+    /// slowest first, so it runs beside the rest.
+    files: Vec<(String, Recipe)>,
 }
 
-/// Renders `site` with `theme`.
-pub fn render(site: &Site, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Rendering, Errors> {
-    let sink = Unique {
-        sink,
-        seen: Default::default(),
-    };
-    let config = &site.config;
-    let dates =
-        Arc::new(SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?);
-    let tera = templates::build(config, &theme, &dates)?;
-    for required in [
-        "article.html",
-        "index.html",
-        "section.html",
-        "404.html",
-        "atom.xml",
-        "rss.xml",
-        "sitemap.xml",
-    ] {
-        if !tera.contains_template(required) {
-            return Err(
-                Error::msg(format!("the theme has no `{required}` template"))
-                    .with_help("add it to the theme's templates/ folder or the site's templates/")
-                    .into(),
-            );
+/// Renders `site` with `theme` into `sink`.
+pub fn render(site: Arc<Site>, theme: Arc<Theme>, sink: &dyn Sink) -> Result<Rendering, Errors> {
+    Renderer::new(site, theme)?.render_all(sink)
+}
+
+impl Renderer {
+    /// Compiles the templates and builds the indexes and the list of files.
+    pub fn new(site: Arc<Site>, theme: Arc<Theme>) -> Result<Renderer, Errors> {
+        let config = &site.config;
+        let dates = Arc::new(
+            SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?,
+        );
+        let tera = templates::build(config, &theme, &dates)?;
+        for required in [
+            "article.html",
+            "index.html",
+            "section.html",
+            "404.html",
+            "atom.xml",
+            "rss.xml",
+            "sitemap.xml",
+        ] {
+            if !tera.contains_template(required) {
+                return Err(
+                    Error::msg(format!("the theme has no `{required}` template"))
+                        .with_help(
+                            "add it to the theme's templates/ folder or the site's templates/",
+                        )
+                        .into(),
+                );
+            }
         }
-    }
-    crate::profile::stage("templates loaded");
-    let ix = index::build(site);
-    let highlighter = Highlighter::default();
-    crate::profile::stage("indexes built");
-
-    let bodies = summaries(site, &highlighter)?;
-    crate::profile::stage("summaries rendered");
-    let (pages, page_prints): (Vec<Value>, Vec<u64>) = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| page_value(site, &ix, i, &bodies[i]))
-        .unzip();
-    drop(bodies);
-
-    let equivalents = equivalents(site, &ix);
-
-    let languages: BTreeMap<String, Value> = config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), language_value(config, l)))
-        .collect();
-    let config_value = Value::from_serializable(config);
-    let pages = with_cards(pages, &tera, &theme, &languages, &config_value)?;
-    let all_languages = Value::from_serializable(
-        &config
+        crate::profile::stage("templates loaded");
+        let ix = index::build(&site);
+        crate::profile::stage("indexes built");
+        let languages: BTreeMap<String, Value> = config
             .languages
             .iter()
-            .map(|l| &languages[&l.code])
-            .collect::<Vec<_>>(),
-    );
-    let nav = navigation(site);
-    let mut shared = Shared {
-        site,
-        ix: &ix,
-        tera: &tera,
-        theme: &theme,
-        dates: &dates,
-        pages,
-        highlighter: &highlighter,
-        page_prints,
-        global: global_fingerprint(site, &theme),
-        config_value,
-        languages,
-        all_languages,
-        nav,
-        equivalents,
-    };
-
-    crate::profile::stage("page values built");
-    let infos = page_infos(&shared);
-    infos.par_iter().try_for_each(|info| {
-        let path = file_for(&info.path);
-        let versions = shared.versions(info);
-        let fingerprint = shared.page_fingerprint(info, &versions);
-        if sink.reuse(&path, fingerprint) {
-            return Ok(());
-        }
-        let mut out = shared.render_page(info, &versions)?;
-        out.fingerprint = Some(fingerprint);
-        sink.put(out)
-    })?;
-    let mut pages_per_lang: BTreeMap<String, usize> = BTreeMap::new();
-    for info in &infos {
-        *pages_per_lang.entry(info.lang.clone()).or_default() += 1;
+            .map(|l| (l.code.clone(), language_value(config, l)))
+            .collect();
+        let all_languages = Value::from_serializable(
+            &config
+                .languages
+                .iter()
+                .map(|l| &languages[&l.code])
+                .collect::<Vec<_>>(),
+        );
+        let mut renderer = Renderer {
+            equivalents: equivalents(&site, &ix),
+            nav: navigation(&site),
+            global: global_fingerprint(&site, &theme),
+            config_value: Value::from_serializable(config),
+            infos: page_infos(&site, &ix),
+            values: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            languages,
+            all_languages,
+            site,
+            ix,
+            tera,
+            theme,
+            dates,
+            highlighter: Highlighter::default(),
+            files: Vec::new(),
+        };
+        renderer.files = renderer.recipes()?;
+        crate::profile::stage("files listed");
+        Ok(renderer)
     }
-    crate::profile::stage("pages rendered");
-    shared.feeds(&sink)?;
-    crate::profile::stage("feeds rendered");
-    shared.emit(
-        &sink,
-        "404.html".into(),
-        Fingerprint::new().with(&shared.global),
-        || shared.not_found(),
-    )?;
-    shared.redirects(&sink)?;
-    shared.statics(&sink)?;
-    // The sitemap needs no article values: free them first.
-    shared.pages = Vec::new();
-    shared.sitemap(&infos, &sink)?;
-    crate::profile::stage("sitemap, redirects, statics");
-    let warnings = warnings(site, &theme);
-    Ok(Rendering {
-        pages: pages_per_lang,
-        warnings,
-    })
-}
 
-/// Every article's summary (most were made at load), in site order; all
-/// errors at once.
-fn summaries(site: &Site, highlighter: &Highlighter) -> Result<Vec<Rendered>, Errors> {
-    let bodies: Vec<Result<Rendered>> = site
-        .articles
-        .par_iter()
-        .map(|a| render_body(site, a, true, highlighter))
-        .collect();
-    let mut errors = Vec::new();
-    let bodies: Vec<Rendered> = bodies
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|e| {
-                errors.push(e);
-                Rendered::default()
-            })
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Makes every file into `sink`, reusing the sink's copy of each file
+    /// whose inputs are unchanged.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<Rendering, Errors> {
+        self.make_values()?;
+        crate::profile::stage("article values made");
+        self.files
+            .par_iter()
+            .try_for_each(|(path, recipe)| self.emit(sink, path, recipe))?;
+        crate::profile::stage("files rendered");
+        let mut pages: BTreeMap<String, usize> = BTreeMap::new();
+        for info in &self.infos {
+            *pages.entry(info.lang.clone()).or_default() += 1;
+        }
+        Ok(Rendering {
+            pages,
+            warnings: self.warnings(),
         })
-        .collect();
-    if errors.is_empty() {
-        Ok(bodies)
-    } else {
-        Err(Errors(errors))
+    }
+
+    /// Output paths of every file, in the order of [`Renderer::make`]'s
+    /// numbers.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(path, _)| path.as_str())
+    }
+
+    /// Makes file number `n` of [`Renderer::paths`].
+    pub fn make(&self, n: usize) -> Result<Vec<u8>> {
+        let (path, recipe) = &self.files[n];
+        self.make_recipe(path, recipe)
+    }
+
+    /// Numbers (of [`Renderer::paths`]) of the pages of the articles read
+    /// from these files (relative to the site root).
+    pub fn article_pages(&self, sources: &HashSet<std::path::PathBuf>) -> Vec<usize> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, recipe))| {
+                matches!(recipe, Recipe::Page(p)
+                    if matches!(self.infos[*p].job, Job::Article(i)
+                        if sources.contains(&self.site.articles[i].source)))
+            })
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    /// Warnings of the whole build: the site's, missing theme strings,
+    /// images without alt text.
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&self.site, &self.theme)
+    }
+
+    /// Hands `path` to the sink: the earlier build's file if its fingerprint
+    /// matches, else a new one.
+    fn emit(&self, sink: &dyn Sink, path: &str, recipe: &Recipe) -> Result<()> {
+        let (fingerprint, bytes) = match recipe {
+            // Computed once for the fingerprint and the page.
+            Recipe::Page(p) => {
+                let info = &self.infos[*p];
+                let versions = self.versions(info);
+                let fingerprint = self.page_fingerprint(info, &versions)?;
+                if sink.reuse(path, fingerprint) {
+                    return Ok(());
+                }
+                (Some(fingerprint), self.render_page(info, &versions)?)
+            }
+            Recipe::SitemapPart(part) => {
+                let entries = self.sitemap_entries(*part);
+                let fingerprint = Fingerprint::new()
+                    .with(&self.global)
+                    .with_serialized(&entries)
+                    .value();
+                if sink.reuse(path, fingerprint) {
+                    return Ok(());
+                }
+                (Some(fingerprint), self.sitemap_part(path, &entries)?)
+            }
+            _ => {
+                let fingerprint = self.fingerprint(path, recipe)?;
+                if let Some(f) = fingerprint
+                    && sink.reuse(path, f)
+                {
+                    return Ok(());
+                }
+                (fingerprint, self.make_recipe(path, recipe)?)
+            }
+        };
+        sink.put(Output {
+            path: path.to_string(),
+            bytes,
+            fingerprint,
+        })
+    }
+
+    /// Article `i`'s template value.
+    fn value(&self, i: usize) -> Result<&Value> {
+        Ok(&self.article_entry(i)?.0)
+    }
+
+    /// A fingerprint of article `i`'s value and full text.
+    fn article_print(&self, i: usize) -> Result<u64> {
+        Ok(self.article_entry(i)?.1)
+    }
+
+    fn article_entry(&self, i: usize) -> Result<&(Value, u64)> {
+        if let Some(entry) = self.values[i].get() {
+            return Ok(entry);
+        }
+        let summary = render_body(&self.site, &self.site.articles[i], true, &self.highlighter)?;
+        let (value, print) = page_value(&self.site, &self.ix, i, &summary);
+        let value = self.with_card(value)?;
+        // Two threads may make it at once; both make the same.
+        Ok(self.values[i].get_or_init(|| (value, print)))
+    }
+
+    /// Makes every article's value, in parallel, reporting all errors.
+    fn make_values(&self) -> Result<(), Errors> {
+        let errors: Vec<Error> = (0..self.values.len())
+            .into_par_iter()
+            .filter_map(|i| self.article_entry(i).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Errors(errors))
+        }
+    }
+
+    /// Adds the article's card (headline, date, summary, tags, as lists
+    /// show it) to its value: rendered once rather than on every list page
+    /// that shows it.
+    fn with_card(&self, value: Value) -> Result<Value> {
+        if !self.tera.contains_template("article_card.html") {
+            return Ok(value);
+        }
+        let lang = value
+            .get_from_path("lang")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("item", value.clone());
+        ctx.insert("lang", &lang);
+        if let Some(language) = self.languages.get(&lang) {
+            ctx.insert_value("language", language.clone());
+        }
+        ctx.insert_value("config", self.config_value.clone());
+        let mut card = Vec::with_capacity(2048);
+        self.tera
+            .render_to("article_card.html", &ctx, &mut card)
+            .map_err(|e| templates::template_error(&self.theme, &e, "rendering article cards"))?;
+        let mut map = value.into_map().unwrap_or_default();
+        map.insert(
+            "card".into(),
+            Value::safe_string(&String::from_utf8_lossy(&card)),
+        );
+        Ok(Value::from(map))
+    }
+
+    /// Every file of the site; an error if two would share a path.
+    fn recipes(&self) -> Result<Vec<(String, Recipe)>> {
+        let mut files = Vec::new();
+        let parts = self.infos.len().div_ceil(SITEMAP_LIMIT).max(1);
+        if parts == 1 {
+            files.push(("sitemap.xml".to_string(), Recipe::SitemapPart(0)));
+        } else {
+            for n in 0..parts {
+                files.push((format!("sitemap{}.xml", n + 1), Recipe::SitemapPart(n)));
+            }
+            files.push(("sitemap.xml".to_string(), Recipe::SitemapIndex));
+        }
+        files.extend(
+            self.infos
+                .iter()
+                .enumerate()
+                .map(|(n, info)| (file_for(&info.path), Recipe::Page(n))),
+        );
+        for (n, l) in self.ix.listings.iter().enumerate() {
+            if l.feeds {
+                for template in ["atom.xml", "rss.xml"] {
+                    let path = format!("{}{template}", l.path.trim_start_matches('/'));
+                    files.push((
+                        path,
+                        Recipe::Feed {
+                            listing: n,
+                            template,
+                        },
+                    ));
+                }
+            }
+        }
+        files.push(("404.html".into(), Recipe::NotFound));
+        for (from, to, lang) in self.redirect_targets()? {
+            files.push((file_for(&from), Recipe::Redirect { to, lang }));
+        }
+        for path in self.theme.statics.keys() {
+            if let Some(hashed) = self.theme.fingerprinted.get(path) {
+                files.push((hashed.clone(), Recipe::Static(path.clone())));
+            }
+            files.push((path.clone(), Recipe::Static(path.clone())));
+        }
+        if self.tera.contains_template("manifest.webmanifest") {
+            files.push(("manifest.webmanifest".into(), Recipe::Manifest));
+        }
+        files.push(("robots.txt".into(), Recipe::Robots));
+
+        let mut seen = HashSet::with_capacity(files.len());
+        for (path, _) in &files {
+            if !seen.insert(path.as_str()) {
+                return Err(Error::msg(format!("two outputs would be written to {path}")).with_help(
+                    "an article's slug, an alias or a static file clashes with another page of the same URL; rename one",
+                ));
+            }
+        }
+        Ok(files)
     }
 }
 
@@ -248,47 +434,6 @@ fn equivalents(site: &Site, ix: &Indexes) -> Equivalents {
         add("archive".into(), &a.lang, &a.path);
     }
     equivalents
-}
-
-/// Adds each article's card (headline, date, summary, tags, as lists show
-/// it) to its value: rendered once here rather than on every list page
-/// that shows it.
-fn with_cards(
-    pages: Vec<Value>,
-    tera: &Tera,
-    theme: &Theme,
-    languages: &BTreeMap<String, Value>,
-    config_value: &Value,
-) -> Result<Vec<Value>> {
-    if !tera.contains_template("article_card.html") {
-        return Ok(pages);
-    }
-    pages
-        .into_par_iter()
-        .map(|value| {
-            let lang = value
-                .get_from_path("lang")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let mut ctx = tera::Context::new();
-            ctx.insert_value("item", value.clone());
-            ctx.insert("lang", &lang);
-            if let Some(language) = languages.get(&lang) {
-                ctx.insert_value("language", language.clone());
-            }
-            ctx.insert_value("config", config_value.clone());
-            let mut card = Vec::with_capacity(2048);
-            tera.render_to("article_card.html", &ctx, &mut card)
-                .map_err(|e| templates::template_error(theme, &e, "rendering article cards"))?;
-            let mut map = value.into_map().unwrap_or_default();
-            map.insert(
-                "card".into(),
-                Value::safe_string(&String::from_utf8_lossy(&card)),
-            );
-            Ok(Value::from(map))
-        })
-        .collect()
 }
 
 /// Each language's top-level sections, for the navigation bar.
@@ -369,8 +514,7 @@ fn section_title(s: &crate::site::Section) -> String {
 }
 
 /// Every HTML page, in a stable order.
-fn page_infos(s: &Shared) -> Vec<PageInfo> {
-    let site = s.site;
+fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
     let mut infos = Vec::new();
     for (i, a) in site.articles.iter().enumerate() {
         infos.push(PageInfo {
@@ -380,7 +524,7 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
             lastmod: a.updated.as_ref().or(a.date.as_ref()).map(rfc3339),
         });
     }
-    for (n, l) in s.ix.listings.iter().enumerate() {
+    for (n, l) in ix.listings.iter().enumerate() {
         let newest = l
             .items
             .first()
@@ -395,7 +539,7 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
             });
         }
     }
-    for (n, t) in s.ix.taxonomies.iter().enumerate() {
+    for (n, t) in ix.taxonomies.iter().enumerate() {
         infos.push(PageInfo {
             job: Job::Taxonomy(n),
             lang: t.lang.clone(),
@@ -403,7 +547,7 @@ fn page_infos(s: &Shared) -> Vec<PageInfo> {
             lastmod: None,
         });
     }
-    for (n, a) in s.ix.archives.iter().enumerate() {
+    for (n, a) in ix.archives.iter().enumerate() {
         infos.push(PageInfo {
             job: Job::Archive(n),
             lang: a.lang.clone(),

@@ -11,8 +11,7 @@ use tera::{Context, Value};
 
 use super::body::render_body;
 use super::context::{self, Link, equivalence_key};
-use super::sink::{Output, Sink};
-use super::{Job, PageInfo, Shared, file_for, section_title, templates};
+use super::{Job, PageInfo, Renderer, file_for, section_title, templates};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::index::{self, ListKind, Listing};
@@ -81,7 +80,7 @@ struct Paginator {
     pagers: Vec<Pager>,
 }
 
-impl Shared<'_> {
+impl Renderer {
     pub(super) fn lang_of(&self, code: &str) -> &crate::config::Language {
         self.site.config.language(code).expect("configured")
     }
@@ -101,7 +100,8 @@ impl Shared<'_> {
                 }
             }
             Job::List { listing, page: 1 } => {
-                if let Some(key) = equivalence_key(self.site, self.ix, &self.ix.listings[*listing])
+                if let Some(key) =
+                    equivalence_key(&self.site, &self.ix, &self.ix.listings[*listing])
                     && let Some(v) = self.equivalents.get(&key)
                 {
                     versions = v.clone();
@@ -208,13 +208,13 @@ impl Shared<'_> {
         &self,
         info: &PageInfo,
         versions: &BTreeMap<String, String>,
-    ) -> Result<Output> {
+    ) -> Result<Vec<u8>> {
         let mut ctx = self.base_context(info, versions);
         let template = match &info.job {
             Job::Article(i) => {
                 ctx.insert_value("page", self.full_page(*i)?);
                 ctx.insert("page_kind", "article");
-                let related = self.related(*i);
+                let related = self.related(*i)?;
                 ctx.insert("related", &related);
                 self.site.articles[*i]
                     .template
@@ -222,7 +222,7 @@ impl Shared<'_> {
                     .unwrap_or_else(|| "article.html".into())
             }
             Job::List { listing, page } => {
-                self.list_context(&mut ctx, &self.ix.listings[*listing], *page)
+                self.list_context(&mut ctx, &self.ix.listings[*listing], *page)?
             }
             Job::Taxonomy(n) => {
                 let t = &self.ix.taxonomies[*n];
@@ -275,7 +275,7 @@ impl Shared<'_> {
                 "archive.html".into()
             }
         };
-        self.render_file(&template, &ctx, file_for(&info.path))
+        self.render_file(&template, &ctx, &file_for(&info.path))
     }
 
     pub(super) fn number(&self, lang: &str, n: usize) -> String {
@@ -298,10 +298,10 @@ impl Shared<'_> {
     }
 
     /// The values of the stories related to article `i`.
-    pub(super) fn related(&self, i: usize) -> Vec<Value> {
+    pub(super) fn related(&self, i: usize) -> Result<Vec<Value>> {
         self.ix.related[i]
             .iter()
-            .map(|&j| self.pages[j].clone())
+            .map(|&j| self.value(j).cloned())
             .collect()
     }
 
@@ -326,7 +326,12 @@ impl Shared<'_> {
     }
 
     /// Fills a list page's context and returns its template.
-    pub(super) fn list_context(&self, ctx: &mut Context, listing: &Listing, page: usize) -> String {
+    pub(super) fn list_context(
+        &self,
+        ctx: &mut Context,
+        listing: &Listing,
+        page: usize,
+    ) -> Result<String> {
         let config = &self.site.config;
         let lang = &listing.lang;
         let total = index::page_count(listing.items.len(), listing.paginate_by);
@@ -336,8 +341,8 @@ impl Shared<'_> {
             .iter()
             .skip(start)
             .take(listing.paginate_by)
-            .map(|&i| self.pages[i].clone())
-            .collect();
+            .map(|&i| self.value(i).cloned())
+            .collect::<Result<_>>()?;
         let url = |n: usize| config.relative_url(&index::page_path(&listing.path, n));
         let paginator = Paginator {
             pages,
@@ -396,7 +401,7 @@ impl Shared<'_> {
                     markdown::render(
                         &m.body,
                         config.markdown.unsafe_html,
-                        config.markdown.highlight_code.then_some(self.highlighter),
+                        config.markdown.highlight_code.then_some(&self.highlighter),
                         &|t| {
                             self.site
                                 .by_content_path
@@ -464,20 +469,20 @@ impl Shared<'_> {
         };
         ctx.insert("page_kind", kind);
         ctx.insert("heading", &heading);
-        template
+        Ok(template)
     }
 
     /// Article `i`'s template value with its full text and table of contents.
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
-        let full = render_body(self.site, &self.site.articles[i], false, self.highlighter)?;
-        let mut map = self.pages[i].as_map().cloned().unwrap_or_default();
+        let full = render_body(&self.site, &self.site.articles[i], false, &self.highlighter)?;
+        let mut map = self.value(i)?.as_map().cloned().unwrap_or_default();
         let summary = map
             .get(&"summary".into())
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
         if let Some(details) =
-            Value::from_serializable(&context::page_details(self.site, i, &summary)).into_map()
+            Value::from_serializable(&context::page_details(&self.site, i, &summary)).into_map()
         {
             map.extend(details);
         }
@@ -486,31 +491,13 @@ impl Shared<'_> {
         Ok(Value::from(map))
     }
 
-    /// Hands `path` to the sink: the earlier build's file if its fingerprint
-    /// matches, else the output of `render`.
-    pub(super) fn emit(
-        &self,
-        sink: &dyn Sink,
-        path: String,
-        fingerprint: Fingerprint,
-        render: impl FnOnce() -> Result<Output>,
-    ) -> Result<()> {
-        let fingerprint = fingerprint.value();
-        if sink.reuse(&path, fingerprint) {
-            return Ok(());
-        }
-        let mut out = render()?;
-        out.fingerprint = Some(fingerprint);
-        sink.put(out)
-    }
-
     /// Everything a page is made from, hashed: the site-wide inputs, the
     /// page's place and versions, and the values of the articles it shows.
     pub(super) fn page_fingerprint(
         &self,
         info: &PageInfo,
         versions: &BTreeMap<String, String>,
-    ) -> u64 {
+    ) -> Result<u64> {
         let f = Fingerprint::new()
             .with(&self.global)
             .with(&info.path)
@@ -520,9 +507,11 @@ impl Shared<'_> {
             Job::Article(i) => {
                 let related: Vec<u64> = self.ix.related[*i]
                     .iter()
-                    .map(|&j| self.page_prints[j])
-                    .collect();
-                f.with("article").with(&self.page_prints[*i]).with(&related)
+                    .map(|&j| self.article_print(j))
+                    .collect::<Result<_>>()?;
+                f.with("article")
+                    .with(&self.article_print(*i)?)
+                    .with(&related)
             }
             Job::List { listing, page } => {
                 let l = &self.ix.listings[*listing];
@@ -531,8 +520,8 @@ impl Shared<'_> {
                     .iter()
                     .skip((page - 1) * l.paginate_by)
                     .take(l.paginate_by)
-                    .map(|&i| self.page_prints[i])
-                    .collect();
+                    .map(|&i| self.article_print(i))
+                    .collect::<Result<_>>()?;
                 let mut f = f
                     .with("list")
                     .with(page)
@@ -573,23 +562,18 @@ impl Shared<'_> {
             }
             Job::Other => f.with("other"),
         };
-        f.value()
+        Ok(f.value())
     }
 
-    /// Renders `template` with `ctx` into the file at `path`.
-    pub(super) fn render_file(
-        &self,
-        template: &str,
-        ctx: &Context,
-        path: String,
-    ) -> Result<Output> {
+    /// Renders `template` with `ctx`, the file at `path`.
+    pub(super) fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
         let mut bytes = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(template, ctx, &mut bytes)
             .map_err(|e| {
-                templates::template_error(self.theme, &e, &format!("rendering /{path}"))
+                templates::template_error(&self.theme, &e, &format!("rendering /{path}"))
             })?;
-        Ok(Output::new(path, bytes))
+        Ok(bytes)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Where rendered files go: the output folder, memory (`check`), or the
 //! served snapshot (`serve`).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
@@ -50,40 +50,5 @@ impl Sink for MemorySink {
 impl MemorySink {
     pub fn into_files(self) -> Vec<Output> {
         self.0.into_inner().expect("no panics while locked")
-    }
-}
-
-/// Passes files on, refusing a second file on a path already written.
-pub(super) struct Unique<'a> {
-    pub(super) sink: &'a dyn Sink,
-    pub(super) seen: std::sync::Mutex<std::collections::HashSet<String>>,
-}
-
-impl Unique<'_> {
-    fn claim(&self, path: &str) -> Result<()> {
-        if !self
-            .seen
-            .lock()
-            .expect("no panics while locked")
-            .insert(path.to_string())
-        {
-            return Err(Error::msg(format!("two outputs would be written to {path}")).with_help(
-                "an article's slug, an alias or a static file clashes with another page of the same URL; rename one",
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl Sink for Unique<'_> {
-    fn put(&self, file: Output) -> Result<()> {
-        self.claim(&file.path)?;
-        self.sink.put(file)
-    }
-
-    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
-        // A reused path still counts as written, for collisions: two pages
-        // claiming one path are an error even when one is unchanged.
-        self.sink.reuse(path, fingerprint) && self.claim(path).is_ok()
     }
 }
