@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::content::{self, LoadCache, LoadOptions};
 use crate::error::Errors;
 use crate::output::{self, WriteStats, Writer};
-use crate::render::{self, Rendering, Sink, theme::Theme};
+use crate::render::{Renderer, Rendering, Sink, theme::Theme};
 use crate::site::Site;
 
 /// Options of one build.
@@ -36,16 +36,16 @@ pub fn render_site(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<(Arc<Site>, Rendering), Errors> {
-    render_site_cached(options, sink, None)
+    let renderer = prepare(options, None)?;
+    let rendering = renderer
+        .render_all(sink)
+        .map_err(|e| relative_to(&options.root, e))?;
+    Ok((renderer.site_arc(), rendering))
 }
 
-/// [`render_site`], re-reading only content files that changed since they
-/// went into `cache`.
-pub fn render_site_cached(
-    options: &BuildOptions,
-    sink: &dyn Sink,
-    cache: Option<&LoadCache>,
-) -> Result<(Arc<Site>, Rendering), Errors> {
+/// Loads and resolves the site, ready to render, re-reading only content
+/// files that changed since they went into `cache` (serve's).
+pub fn prepare(options: &BuildOptions, cache: Option<&LoadCache>) -> Result<Renderer, Errors> {
     crate::profile::stage("build started");
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
@@ -70,9 +70,11 @@ pub fn render_site_cached(
     crate::profile::stage("content loaded");
     let site = Arc::new(Site::resolve(root, config, content)?);
     crate::profile::stage("site resolved");
-    let rendering = render::render(Arc::clone(&site), theme, sink)
-        .map_err(|Errors(es)| Errors(es.into_iter().map(|e| e.relative_to(root)).collect()))?;
-    Ok((site, rendering))
+    Renderer::new(site, theme).map_err(|e| relative_to(root, e))
+}
+
+fn relative_to(root: &Path, Errors(es): Errors) -> Errors {
+    Errors(es.into_iter().map(|e| e.relative_to(root)).collect())
 }
 
 /// Builds the site and writes it; on any error nothing is written.

@@ -1,9 +1,8 @@
 //! Index: the lists a bulletin is read through — each language's home, its
 //! sections, taxonomy terms and date archives — built once from the site.
 
-use std::collections::BTreeMap;
-
-use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use crate::locale::dates::year_month;
 use crate::locale::slug::slugify;
@@ -96,19 +95,19 @@ pub struct Indexes {
     pub archives: Vec<Archive>,
     /// The month archive path of each article (dated ones).
     pub article_month: Vec<Option<String>>,
-    /// Term paths of each article: (taxonomy, term name, path).
-    pub article_terms: Vec<Vec<(String, String, String)>>,
-    /// Terms of each article as (index in `taxonomies`, index in its `terms`).
-    pub article_term_ids: Vec<Vec<(usize, usize)>>,
-    /// Up to three related stories of each article (see [`related`]).
-    pub related: Vec<Vec<usize>>,
+    /// Terms of each article as (index in `taxonomies`, index in its
+    /// `terms`), as the article lists them.
+    pub article_terms: Vec<Vec<(usize, usize)>>,
+    /// Up to three related stories of each article, found when first asked
+    /// for (see [`Indexes::related`]).
+    related: Vec<OnceLock<Vec<usize>>>,
 }
 
 pub fn build(site: &Site) -> Indexes {
     let mut ix = Indexes {
         article_month: vec![None; site.articles.len()],
         article_terms: vec![Vec::new(); site.articles.len()],
-        article_term_ids: vec![Vec::new(); site.articles.len()],
+        related: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
         ..Indexes::default()
     };
     let per_page = site.config.paginate_by;
@@ -128,44 +127,60 @@ pub fn build(site: &Site) -> Indexes {
 
         for taxonomy in &site.config.taxonomies {
             let path = format!("{}/{}/", lang.prefix, taxonomy);
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let taxonomy_index = ix.taxonomies.len();
+            let mut terms: Vec<Term> = Vec::new();
+            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            // Slugs of names as written: a bulletin's few hundred terms are
+            // written tens of thousands of times.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
+            // (article, term) in the order each article writes its terms.
+            let mut written: Vec<(usize, usize)> = Vec::new();
             for i in site.articles_in(&lang.code) {
                 let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
                     continue;
                 };
                 for name in names {
-                    let slug = slugify(name, site.config.slugify);
+                    let slug = slugs
+                        .entry(name.as_str())
+                        .or_insert_with(|| slugify(name, site.config.slugify));
                     if slug.is_empty() {
                         continue;
                     }
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: name.trim().to_string(),
-                        path: format!("{path}{slug}/"),
-                        slug,
-                        items: Vec::new(),
-                    });
-                    if term.items.last() != Some(&i) {
-                        term.items.push(i);
-                        ix.article_terms[i].push((
-                            taxonomy.clone(),
-                            term.name.clone(),
-                            term.path.clone(),
-                        ));
+                    let at = match by_slug.get(slug.as_str()) {
+                        Some(&at) => at,
+                        None => {
+                            terms.push(Term {
+                                name: name.trim().to_string(),
+                                path: format!("{path}{slug}/"),
+                                slug: slug.clone(),
+                                items: Vec::new(),
+                            });
+                            by_slug.insert(slug.clone(), terms.len() - 1);
+                            terms.len() - 1
+                        }
+                    };
+                    if terms[at].items.last() != Some(&i) {
+                        terms[at].items.push(i);
+                        written.push((i, at));
                     }
                 }
             }
-            let mut terms: Vec<Term> = terms.into_values().collect();
-            terms.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then_with(|| a.slug.cmp(&b.slug))
-            });
-            let taxonomy_index = ix.taxonomies.len();
+            // By name; each term's new place is remembered for its articles.
+            let mut order: Vec<usize> = (0..terms.len()).collect();
+            order.sort_by_cached_key(|&at| (terms[at].name.to_lowercase(), terms[at].slug.clone()));
+            let mut place = vec![0; terms.len()];
+            for (n, &at) in order.iter().enumerate() {
+                place[at] = n;
+            }
+            let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
+            let terms: Vec<Term> = order
+                .iter()
+                .map(|&at| slots[at].take().expect("each term once"))
+                .collect();
+            for (i, at) in written {
+                ix.article_terms[i].push((taxonomy_index, place[at]));
+            }
             for (n, term) in terms.iter().enumerate() {
-                for &i in &term.items {
-                    ix.article_term_ids[i].push((taxonomy_index, n));
-                }
                 ix.listings.push(Listing {
                     kind: ListKind::Term {
                         taxonomy: taxonomy.clone(),
@@ -255,17 +270,14 @@ pub fn build(site: &Site) -> Indexes {
             feeds: true,
         });
     }
-    // Site order is article index order, so sorting indices keeps lists newest first.
-    for t in &mut ix.taxonomies {
-        for term in &mut t.terms {
-            term.items.sort_unstable();
-        }
-    }
-    ix.related = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| related(&ix, i))
-        .collect();
     ix
+}
+
+impl Indexes {
+    /// Up to three articles sharing the most terms with article `i`.
+    pub fn related(&self, i: usize) -> &[usize] {
+        self.related[i].get_or_init(|| related(self, i))
+    }
 }
 
 /// Up to three articles sharing the most terms with article `i`, the
@@ -274,7 +286,7 @@ pub fn build(site: &Site) -> Indexes {
 /// a popular term.
 fn related(ix: &Indexes, i: usize) -> Vec<usize> {
     const NEIGHBOURS: usize = 8;
-    let ids = &ix.article_term_ids[i];
+    let ids = &ix.article_terms[i];
     let mut candidates: Vec<usize> = Vec::new();
     for &(t, n) in ids {
         let items = &ix.taxonomies[t].terms[n].items;
@@ -287,7 +299,7 @@ fn related(ix: &Indexes, i: usize) -> Vec<usize> {
     let mut ranked: Vec<(usize, usize, usize)> = candidates
         .into_iter()
         .map(|j| {
-            let shared = ix.article_term_ids[j]
+            let shared = ix.article_terms[j]
                 .iter()
                 .filter(|id| ids.contains(id))
                 .count();

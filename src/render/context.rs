@@ -195,11 +195,16 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
         .iter()
         .map(|t| (t.as_str(), Vec::new()))
         .collect();
-    for (taxonomy, name, path) in &ix.article_terms[i] {
-        taxonomies.entry(taxonomy.as_str()).or_default().push(Link {
-            name: name.clone(),
-            url: config.relative_url(path),
-        });
+    for &(t, n) in &ix.article_terms[i] {
+        let taxonomy = &ix.taxonomies[t];
+        let term = &taxonomy.terms[n];
+        taxonomies
+            .entry(taxonomy.name.as_str())
+            .or_default()
+            .push(Link {
+                name: term.name.clone(),
+                url: config.relative_url(&term.path),
+            });
     }
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
     let value = PageValue {

@@ -194,6 +194,10 @@ impl Renderer {
         &self.site
     }
 
+    pub fn site_arc(&self) -> Arc<Site> {
+        Arc::clone(&self.site)
+    }
+
     /// Makes every file into `sink`, reusing the sink's copy of each file
     /// whose inputs are unchanged.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<Rendering, Errors> {
@@ -225,17 +229,32 @@ impl Renderer {
         self.make_recipe(path, recipe)
     }
 
-    /// Numbers (of [`Renderer::paths`]) of the pages of the articles read
-    /// from these files (relative to the site root).
-    pub fn article_pages(&self, sources: &HashSet<std::path::PathBuf>) -> Vec<usize> {
+    /// Numbers (of [`Renderer::paths`]) of the pages an edit of these
+    /// content files (relative to the site root) can break: their own, and
+    /// every page with `@/` links (whose targets may have moved or gone).
+    pub fn pages_to_check(&self, sources: &HashSet<std::path::PathBuf>) -> Vec<usize> {
+        let check = |job: &Job| match job {
+            Job::Article(i) => {
+                let a = &self.site.articles[*i];
+                sources.contains(&a.source)
+                    // Summaries are made at load unless the text has `@/` links.
+                    || matches!(a.body, crate::content::Body::Markdown { summary: None, .. })
+            }
+            Job::List { listing, page: 1 } => match self.ix.listings[*listing].kind {
+                index::ListKind::Section(s) => self.site.sections[s]
+                    .meta
+                    .as_ref()
+                    .is_some_and(|m| sources.contains(&m.source) || m.body.contains("@/")),
+                _ => false,
+            },
+            _ => false,
+        };
         self.files
             .iter()
             .enumerate()
-            .filter(|(_, (_, recipe))| {
-                matches!(recipe, Recipe::Page(p)
-                    if matches!(self.infos[*p].job, Job::Article(i)
-                        if sources.contains(&self.site.articles[i].source)))
-            })
+            .filter(
+                |(_, (_, recipe))| matches!(recipe, Recipe::Page(p) if check(&self.infos[*p].job)),
+            )
             .map(|(n, _)| n)
             .collect()
     }

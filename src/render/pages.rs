@@ -299,7 +299,8 @@ impl Renderer {
 
     /// The values of the stories related to article `i`.
     pub(super) fn related(&self, i: usize) -> Result<Vec<Value>> {
-        self.ix.related[i]
+        self.ix
+            .related(i)
             .iter()
             .map(|&j| self.value(j).cloned())
             .collect()
@@ -505,7 +506,9 @@ impl Renderer {
             .with(versions);
         let f = match &info.job {
             Job::Article(i) => {
-                let related: Vec<u64> = self.ix.related[*i]
+                let related: Vec<u64> = self
+                    .ix
+                    .related(*i)
                     .iter()
                     .map(|&j| self.article_print(j))
                     .collect::<Result<_>>()?;

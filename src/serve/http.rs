@@ -79,22 +79,12 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
     let Some(file) = file_for_request(&path) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    let snapshot = shared.snapshot.read().expect("no panics while locked");
-    let error = snapshot.error.clone();
-    if let Some(served) = snapshot.files.get(&file) {
-        return respond(StatusCode::OK, &file, &served.bytes, error.as_deref());
-    }
-    // A folder asked for without its slash: send the browser to it, so
-    // relative links in the page resolve.
-    if snapshot.files.contains_key(&format!("{file}/index.html")) {
-        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
-        if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {
-            response.headers_mut().insert(header::LOCATION, location);
-        }
-        return response;
-    }
-    // Nothing built yet (the first build failed): show the error.
-    if snapshot.files.is_empty() && error.is_some() {
+    let (site, error) = {
+        let snapshot = shared.snapshot.read().expect("no panics while locked");
+        (snapshot.site.clone(), snapshot.error.clone())
+    };
+    let Some(site) = site else {
+        // Nothing built yet (the first build failed): show the error.
         let page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>bulletin: the site does not build</title></head><body></body></html>";
         return respond(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,15 +92,39 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
             page,
             error.as_deref(),
         );
-    }
-    match snapshot.files.get("404.html") {
-        Some(served) => respond(
-            StatusCode::NOT_FOUND,
-            "404.html",
-            &served.bytes,
-            error.as_deref(),
-        ),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    let (status, file) = if site.has(&file) {
+        (StatusCode::OK, file)
+    } else if site.has(&format!("{file}/index.html")) {
+        // A folder asked for without its slash: send the browser to it, so
+        // relative links in the page resolve.
+        let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+        if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return response;
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
+    // Pages are made on request: off the async workers, which only wait.
+    let made = {
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || site.file(&file)).await
+    };
+    match made {
+        Ok(Some(Ok(bytes))) => respond(status, &file, &bytes, error.as_deref()),
+        Ok(Some(Err(e))) => {
+            // The page cannot be made (a template error that only this
+            // page meets): show it over an empty page.
+            let page = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>bulletin: this page does not build</title></head><body></body></html>";
+            respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error.html",
+                page,
+                Some(&e.to_string()),
+            )
+        }
+        Ok(None) | Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
 

@@ -8,18 +8,19 @@
 mod http;
 mod watch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::build::{BuildOptions, render_site_cached};
+use crate::build::{BuildOptions, prepare};
 use crate::content::LoadCache;
 use crate::error::{Error, Errors};
-use crate::render::{Output, Sink};
+use crate::render::{Renderer, Sink};
 
 /// Options of `bulletin serve`.
 #[derive(Debug, Clone)]
@@ -38,48 +39,75 @@ pub struct ServeOptions {
 /// build if it failed.
 #[derive(Default)]
 pub struct Snapshot {
-    pub files: Arc<HashMap<String, Served>>,
+    pub site: Option<Arc<Model>>,
     pub error: Option<String>,
 }
 
-/// One served file and the fingerprint of what it was made from.
-#[derive(Clone)]
-pub struct Served {
-    pub fingerprint: Option<u64>,
-    pub bytes: Arc<Vec<u8>>,
+/// One good build of the site in memory. Files are made when first asked
+/// for and kept until the next rebuild replaces the model: an edit costs
+/// the pages a browser looks at, not the whole site, and memory holds the
+/// site's model rather than every page of it.
+pub struct Model {
+    renderer: Renderer,
+    /// Output path → number of the file in the renderer.
+    numbers: HashMap<String, usize>,
+    made: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
 }
 
-/// Collects a rebuild in memory, taking unchanged pages from the previous
-/// one instead of rendering them again.
-struct SnapshotSink {
-    previous: Arc<HashMap<String, Served>>,
-    next: std::sync::Mutex<HashMap<String, Served>>,
-}
-
-impl Sink for SnapshotSink {
-    fn put(&self, file: Output) -> crate::error::Result<()> {
-        let served = Served {
-            fingerprint: file.fingerprint,
-            bytes: Arc::new(file.bytes),
-        };
-        self.next
-            .lock()
-            .expect("no panics while locked")
-            .insert(file.path, served);
-        Ok(())
+impl Model {
+    fn new(renderer: Renderer) -> Model {
+        let numbers = renderer
+            .paths()
+            .enumerate()
+            .map(|(n, path)| (path.to_string(), n))
+            .collect();
+        Model {
+            renderer,
+            numbers,
+            made: Mutex::default(),
+        }
     }
 
-    fn reuse(&self, path: &str, fingerprint: u64) -> bool {
-        match self.previous.get(path) {
-            Some(old) if old.fingerprint == Some(fingerprint) => {
-                self.next
-                    .lock()
-                    .expect("no panics while locked")
-                    .insert(path.to_string(), old.clone());
-                true
-            }
-            _ => false,
+    /// Whether the site has a file at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.numbers.contains_key(path)
+    }
+
+    /// The file at `path`, made now if no request made it before; `None`
+    /// if the site has no such file.
+    pub fn file(&self, path: &str) -> Option<crate::error::Result<Arc<Vec<u8>>>> {
+        self.numbers.get(path).map(|&n| self.make(n))
+    }
+
+    fn make(&self, n: usize) -> crate::error::Result<Arc<Vec<u8>>> {
+        let made = || self.made.lock().expect("no panics while locked");
+        if let Some(bytes) = made().get(&n) {
+            return Ok(Arc::clone(bytes));
         }
+        let bytes = Arc::new(self.renderer.make(n)?);
+        made().insert(n, Arc::clone(&bytes));
+        Ok(bytes)
+    }
+}
+
+/// What changed since the last rebuild, and so which pages are checked
+/// for errors before the rebuild is served.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Anything may have (the first build, templates, static files, theme
+    /// strings, site.toml): every file is made once, and thrown away.
+    All,
+    /// Only these content files (relative to the site root): their pages,
+    /// and the pages whose `@/` links could have broken, are made.
+    Content(HashSet<PathBuf>),
+}
+
+/// Checks every file for errors, keeping none.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: crate::render::Output) -> crate::error::Result<()> {
+        Ok(())
     }
 }
 
@@ -138,11 +166,12 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
         cache: LoadCache::default(),
         shared: Arc::clone(&shared),
         warned: Default::default(),
+        failed: Default::default(),
     };
     // A first build that fails still starts the server: every page shows the
     // error until the file is fixed.
     let started = Instant::now();
-    let first = builder.rebuild();
+    let first = builder.rebuild(&Scope::All);
     if let Err(errors) = &first {
         watch::complain(&errors.to_string());
     }
@@ -177,47 +206,75 @@ pub struct Rebuilder {
     shared: Arc<Shared>,
     /// The last warnings printed: an edit that changes none of them
     /// prints none again.
-    warned: std::sync::Mutex<Vec<String>>,
+    warned: Mutex<Vec<String>>,
+    /// What the last rebuild had to check, if it failed.
+    failed: Mutex<Option<Scope>>,
 }
 
 impl Rebuilder {
     /// Builds the site; on success it replaces what is served, on failure
     /// the last good build stays and the error is shown over every page.
-    pub fn rebuild(&self) -> Result<(), Errors> {
-        let previous = Arc::clone(
-            &self
-                .shared
-                .snapshot
-                .read()
-                .expect("no panics while locked")
-                .files,
-        );
-        let sink = SnapshotSink {
-            previous,
-            next: Default::default(),
+    pub fn rebuild(&self, scope: &Scope) -> Result<(), Errors> {
+        // After a failed rebuild, what it had to check is checked again.
+        let mut failed = self.failed.lock().expect("no panics while locked");
+        let scope = match (failed.take(), scope) {
+            (Some(Scope::Content(mut before)), Scope::Content(now)) => {
+                before.extend(now.iter().cloned());
+                Scope::Content(before)
+            }
+            (Some(_), _) | (None, Scope::All) => Scope::All,
+            (None, now) => now.clone(),
         };
-        let result = render_site_cached(&self.options, &sink, Some(&self.cache));
+        let result = self.build(&scope);
         let mut snapshot = self
             .shared
             .snapshot
             .write()
             .expect("no panics while locked");
         match result {
-            Ok((_, rendering)) => {
+            Ok((model, warnings)) => {
                 let mut warned = self.warned.lock().expect("no panics while locked");
-                if *warned != rendering.warnings {
-                    crate::cmd::print_warnings(&rendering.warnings);
-                    *warned = rendering.warnings;
+                if *warned != warnings {
+                    crate::cmd::print_warnings(&warnings);
+                    *warned = warnings;
                 }
-                snapshot.files = Arc::new(sink.next.into_inner().expect("no panics while locked"));
+                snapshot.site = Some(Arc::new(model));
                 snapshot.error = None;
                 Ok(())
             }
             Err(errors) => {
                 snapshot.error = Some(errors.to_string());
+                *failed = Some(scope);
                 Err(errors)
             }
         }
+    }
+
+    fn build(&self, scope: &Scope) -> Result<(Model, Vec<String>), Errors> {
+        let renderer = prepare(&self.options, Some(&self.cache))?;
+        let root = &self.options.root;
+        let model = Model::new(renderer);
+        match scope {
+            Scope::All => {
+                model.renderer.render_all(&Discard).map_err(|Errors(es)| {
+                    Errors(es.into_iter().map(|e| e.relative_to(root)).collect())
+                })?;
+            }
+            Scope::Content(sources) => {
+                let errors: Vec<_> = model
+                    .renderer
+                    .pages_to_check(sources)
+                    .into_par_iter()
+                    .filter_map(|n| model.make(n).err())
+                    .map(|e| e.relative_to(root))
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(Errors(errors));
+                }
+            }
+        }
+        let warnings = model.renderer.warnings();
+        Ok((model, warnings))
     }
 
     /// After site.toml changes, every file must be read again.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::{Change, Rebuilder};
+use super::{Change, Rebuilder, Scope};
 use crate::error::{Error, Result};
 
 /// Quiet time that ends a burst of events.
@@ -83,6 +83,7 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
         let _watcher = watcher; // kept alive with the thread
         while let Ok(first) = rx.recv() {
             let mut kinds = Vec::new();
+            let mut content = std::collections::HashSet::new();
             let mut new_folder = false;
             let mut note = |event: notify::Result<notify::Event>| {
                 // Reads (our own, while rebuilding) are not changes.
@@ -93,7 +94,15 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
                         event.kind,
                         notify::EventKind::Create(notify::event::CreateKind::Folder)
                     );
-                    kinds.extend(event.paths.iter().map(|p| classify(&root, &output, p)));
+                    for path in &event.paths {
+                        let kind = classify(&root, &output, path);
+                        if kind == Kind::Content
+                            && let Ok(rel) = path.strip_prefix(&root)
+                        {
+                            content.insert(rel.to_path_buf());
+                        }
+                        kinds.push(kind);
+                    }
                 }
             };
             note(first);
@@ -111,6 +120,11 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
             if kinds.contains(&Kind::Config) {
                 rebuilder.forget_cache();
             }
+            let scope = if kinds.iter().all(|k| *k == Kind::Content) {
+                Scope::Content(content)
+            } else {
+                Scope::All
+            };
             // A file written right after its folder was made can come before
             // the watch on the new folder exists: look again a moment later.
             let passes = if new_folder { 2 } else { 1 };
@@ -118,7 +132,7 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
                 if pass > 0 {
                     std::thread::sleep(RESCAN_AFTER);
                 }
-                rebuild_and_notify(&rebuilder, &kinds);
+                rebuild_and_notify(&rebuilder, &kinds, &scope);
             }
         }
     });
@@ -127,9 +141,9 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
 
 /// Rebuilds and tells open pages: swap stylesheets if only CSS changed,
 /// else reload (also after a failed build, to show its error).
-fn rebuild_and_notify(rebuilder: &Rebuilder, kinds: &[Kind]) {
+fn rebuild_and_notify(rebuilder: &Rebuilder, kinds: &[Kind], scope: &Scope) {
     let began = Instant::now();
-    match rebuilder.rebuild() {
+    match rebuilder.rebuild(scope) {
         Ok(()) => {
             say(&format!(
                 "Rebuilt in {:.0} ms\n",
