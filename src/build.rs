@@ -1,5 +1,6 @@
 //! The whole pipeline, from a site folder to rendered files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,7 +37,7 @@ pub fn render_site(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<(Arc<Site>, Rendering), Errors> {
-    let renderer = prepare(options, None)?;
+    let renderer = prepare(options, None, None)?;
     let rendering = renderer
         .render_all(sink)
         .map_err(|e| relative_to(&options.root, e))?;
@@ -45,7 +46,25 @@ pub fn render_site(
 
 /// Loads and resolves the site, ready to render, re-reading only content
 /// files that changed since they went into `cache` (serve's).
-pub fn prepare(options: &BuildOptions, cache: Option<&LoadCache>) -> Result<Renderer, Errors> {
+pub fn prepare(
+    options: &BuildOptions,
+    cache: Option<&LoadCache>,
+    changed: Option<&HashSet<PathBuf>>,
+) -> Result<Renderer, Errors> {
+    let root = &options.root;
+    let (config, theme, content) = load(options, cache, changed)?;
+    let site = Arc::new(Site::resolve(root, config, content)?);
+    crate::profile::stage("site resolved");
+    Renderer::new(site, theme).map_err(|e| relative_to(root, e))
+}
+
+/// Reads the configuration, the theme and the content ([`prepare`]'s first
+/// half).
+pub fn load(
+    options: &BuildOptions,
+    cache: Option<&LoadCache>,
+    changed: Option<&HashSet<PathBuf>>,
+) -> Result<(Config, Arc<Theme>, content::Content), Errors> {
     crate::profile::stage("build started");
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
@@ -59,6 +78,7 @@ pub fn prepare(options: &BuildOptions, cache: Option<&LoadCache>) -> Result<Rend
         config.base_path = parsed.base_path;
     }
     let theme = Arc::new(Theme::load(root, &config).map_err(|e| e.relative_to(root))?);
+    crate::profile::stage("configuration and theme loaded");
     let content = content::load_cached(
         root,
         &config,
@@ -66,11 +86,10 @@ pub fn prepare(options: &BuildOptions, cache: Option<&LoadCache>) -> Result<Rend
             drafts: options.drafts,
         },
         cache,
+        changed,
     )?;
     crate::profile::stage("content loaded");
-    let site = Arc::new(Site::resolve(root, config, content)?);
-    crate::profile::stage("site resolved");
-    Renderer::new(site, theme).map_err(|e| relative_to(root, e))
+    Ok((config, theme, content))
 }
 
 fn relative_to(root: &Path, Errors(es): Errors) -> Errors {

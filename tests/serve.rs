@@ -286,6 +286,21 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
             )
             .unwrap();
         }),
+        // Texts only, last, so nothing after hides a stale page: served by
+        // patching the model in place. The English page shows the Russian
+        // title among its translations.
+        Box::new(|| {
+            site.write(
+                "content/ru/news/a.md",
+                article("Альфа два", "2020-01-01", "\"икс\""),
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "content/en/news/a.md",
+                article("Alpha retitled", "2020-01-01", "\"z\"").replace("Text of", "New text of"),
+            );
+        }),
     ];
     for step in &steps {
         step();

@@ -5,7 +5,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod wire;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -134,15 +134,18 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
                 .unwrap_or_else(|| content.clone());
             Error::in_file(&path, format!("cannot read {}: {e}", path.display()))
         })?;
-        let is_source = matches!(
-            entry.path().extension().and_then(|e| e.to_str()),
-            Some("md" | "txt")
-        );
-        if entry.file_type().is_file() && is_source {
+        if entry.file_type().is_file() && is_source(entry.path()) {
             files.push(entry.into_path());
         }
     }
     Ok(files)
+}
+
+fn is_source(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "txt")
+    )
 }
 
 /// Hidden files and editors' leftovers: backups, swap and lock files.
@@ -159,7 +162,16 @@ pub fn is_ignored(name: &str) -> bool {
 /// the files whose size or modification time changed. Valid for one
 /// configuration: make a new cache when site.toml changes.
 #[derive(Default)]
-pub struct LoadCache(Mutex<HashMap<PathBuf, (FileStamp, Loaded)>>);
+pub struct LoadCache(Mutex<Vec<Cached>>);
+
+/// One content file of the last load, in [`discover`]'s order.
+#[derive(Clone)]
+struct Cached {
+    path: PathBuf,
+    /// What was read, and the stamp of the file then; `None` if it failed
+    /// (it is read again next time).
+    loaded: Option<(FileStamp, Loaded)>,
+}
 
 /// What tells an edited file from an unchanged one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -179,42 +191,97 @@ impl FileStamp {
 }
 
 /// Reads every content file of the site, reusing from `cache` (serve's)
-/// the files unchanged since it took them.
+/// the files unchanged since it took them. When `changed` names the
+/// content files (relative to `root`) changed since the last load, only
+/// they are looked at again: the others are neither found nor checked
+/// anew (a changed folder still walks `content/`).
 pub fn load_cached(
     root: &Path,
     config: &Config,
     options: LoadOptions,
     cache: Option<&LoadCache>,
+    changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Content, Errors> {
-    let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
-    let results: Vec<Result<Loaded>> = files
-        .par_iter()
-        .map(|path| {
-            let Some(cache) = cache else {
-                return load_file(root, path, config);
-            };
-            let stamp = FileStamp::of(path);
-            let entries = || cache.0.lock().expect("no panics while locked");
-            if let Some((cached_stamp, loaded)) = entries().get(path)
-                && Some(*cached_stamp) == stamp
-            {
+    let Some(cache) = cache else {
+        let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
+        let results: Vec<Result<Loaded>> = files
+            .par_iter()
+            .map(|path| load_file(root, path, config))
+            .collect();
+        return collect(root, options, results);
+    };
+    let mut entries = std::mem::take(&mut *cache.0.lock().expect("no panics while locked"));
+    let patchable =
+        !entries.is_empty() && changed.is_some_and(|c| !c.iter().any(|p| root.join(p).is_dir()));
+    match changed {
+        Some(changed) if patchable => {
+            let changed: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
+            patch(&mut entries, &changed);
+        }
+        _ => {
+            let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
+            let mut before: HashMap<PathBuf, Option<(FileStamp, Loaded)>> =
+                entries.into_iter().map(|e| (e.path, e.loaded)).collect();
+            entries = files
+                .into_iter()
+                .map(|path| {
+                    let loaded = before
+                        .remove(&path)
+                        .flatten()
+                        .filter(|(stamp, _)| FileStamp::of(&path) == Some(*stamp));
+                    Cached { path, loaded }
+                })
+                .collect();
+        }
+    }
+    let results: Vec<Result<Loaded>> = entries
+        .par_iter_mut()
+        .map(|entry| {
+            if let Some((_, loaded)) = &entry.loaded {
                 return Ok(loaded.clone());
             }
-            let loaded = load_file(root, path, config)?;
-            if let Some(stamp) = stamp {
-                entries().insert(path.clone(), (stamp, loaded.clone()));
-            }
+            let stamp = FileStamp::of(&entry.path);
+            let loaded = load_file(root, &entry.path, config)?;
+            entry.loaded = stamp.map(|stamp| (stamp, loaded.clone()));
             Ok(loaded)
         })
         .collect();
-    if let Some(cache) = cache {
-        let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
-        cache
-            .0
-            .lock()
-            .expect("no panics while locked")
-            .retain(|p, _| present.contains(p));
+    *cache.0.lock().expect("no panics while locked") = entries;
+    collect(root, options, results)
+}
+
+/// Takes the changed paths (files written, made, removed or renamed,
+/// or folders removed) into the files of an earlier load: what is gone
+/// leaves, what was written is read again.
+fn patch(entries: &mut Vec<Cached>, changed: &[PathBuf]) {
+    entries.retain(|e| {
+        !changed.iter().any(|c| {
+            // Bytes first: a cheap no for almost every file.
+            e.path
+                .as_os_str()
+                .as_encoded_bytes()
+                .starts_with(c.as_os_str().as_encoded_bytes())
+                && e.path.starts_with(c)
+        })
+    });
+    for path in changed.iter().filter(|p| p.is_file() && is_source(p)) {
+        // Component by component, as a sorted walk visits them.
+        if let Err(at) = entries.binary_search_by(|e| e.path.cmp(path)) {
+            let entry = Cached {
+                path: path.clone(),
+                loaded: None,
+            };
+            entries.insert(at, entry);
+        }
     }
+}
+
+/// The content of a load's results, or all its errors.
+fn collect(
+    root: &Path,
+    options: LoadOptions,
+    results: Vec<Result<Loaded>>,
+) -> Result<Content, Errors> {
     let mut content = Content::default();
     let mut errors = Vec::new();
     for result in results {
@@ -455,6 +522,64 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_told_what_changed_equals_a_fresh_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+        )
+        .unwrap();
+        let write = |path: &str, title: &str| {
+            let path = root.join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, format!("+++\ntitle = \"{title}\"\n+++\nx\n")).unwrap();
+        };
+        for (path, title) in [
+            ("a.md", "A"),
+            ("news/b.md", "B"),
+            ("old/c.md", "C"),
+            ("old/d.md", "D"),
+        ] {
+            write(path, title);
+        }
+        let config = Config::load(root).unwrap();
+        let load = |cache, changed| {
+            let content =
+                load_cached(root, &config, LoadOptions::default(), cache, changed).unwrap();
+            let mut titles: Vec<(PathBuf, String)> = content
+                .articles
+                .iter()
+                .map(|a| (a.source.clone(), a.title.clone()))
+                .collect();
+            titles.sort();
+            titles
+        };
+        let cache = LoadCache::default();
+        load(Some(&cache), None);
+        // Edited, made, deleted, and a folder removed with its files.
+        write("a.md", "A2");
+        write("news/e.md", "E");
+        std::fs::remove_file(root.join("content/news/b.md")).unwrap();
+        std::fs::remove_dir_all(root.join("content/old")).unwrap();
+        let changed: HashSet<PathBuf> = [
+            "content/a.md",
+            "content/news/e.md",
+            "content/news/b.md",
+            "content/old",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+        let patched = load(Some(&cache), Some(&changed));
+        assert_eq!(patched, load(None, None));
+        assert_eq!(
+            patched.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+            ["A2", "E"]
+        );
+    }
 
     #[test]
     fn editor_leftovers_are_ignored() {

@@ -195,7 +195,7 @@ impl Renderer {
                 };
                 SitemapEntry {
                     loc: config.absolute_url(&info.path),
-                    lastmod: info.lastmod.clone(),
+                    lastmod: info.lastmod.as_ref().map(rfc3339),
                     alternates,
                 }
             })

@@ -28,7 +28,7 @@ use crate::content::markdown::Highlighter;
 use crate::error::{Error, Errors, Result};
 use crate::fingerprint::Fingerprint;
 use crate::index::{self, Indexes};
-use crate::locale::dates::{SiteDates, rfc3339};
+use crate::locale::dates::SiteDates;
 use crate::site::Site;
 use context::{Equivalents, Link, equivalence_key, language_value, page_value};
 use theme::Theme;
@@ -69,7 +69,8 @@ struct PageInfo {
     job: Job,
     lang: String,
     path: String,
-    lastmod: Option<String>,
+    /// Formatted only for the sitemap.
+    lastmod: Option<jiff::ZonedDateTime>,
 }
 
 /// How one output file is made.
@@ -99,8 +100,10 @@ enum Recipe {
 /// Makes the files of one build of the site.
 pub struct Renderer {
     site: Arc<Site>,
-    ix: Indexes,
-    tera: Tera,
+    // What depends on the site's structure only (URLs, dates, terms, not
+    // texts) is shared with the renderers patched from this one.
+    ix: Arc<Indexes>,
+    tera: Arc<Tera>,
     theme: Arc<Theme>,
     dates: Arc<SiteDates>,
     highlighter: Highlighter,
@@ -113,12 +116,14 @@ pub struct Renderer {
     config_value: Value,
     languages: BTreeMap<String, Value>,
     all_languages: Value,
-    nav: BTreeMap<String, Value>,
-    equivalents: Equivalents,
-    infos: Vec<PageInfo>,
+    nav: Arc<BTreeMap<String, Value>>,
+    equivalents: Arc<Equivalents>,
+    infos: Arc<Vec<PageInfo>>,
     /// Every file of the site, by output path, and how to make it; the
     /// slowest first, so it runs beside the rest.
-    files: Vec<(String, Recipe)>,
+    files: Arc<Vec<(String, Recipe)>>,
+    /// The number of article 0's page in `files` (article `i`'s is `i` more).
+    first_page: usize,
 }
 
 /// Renders `site` with `theme` into `sink`.
@@ -169,25 +174,61 @@ impl Renderer {
                 .collect::<Vec<_>>(),
         );
         let mut renderer = Renderer {
-            equivalents: equivalents(&site, &ix),
-            nav: navigation(&site),
+            equivalents: Arc::new(equivalents(&site, &ix)),
+            nav: Arc::new(navigation(&site)),
             global: global_fingerprint(&site, &theme),
             config_value: Value::from_serializable(config),
-            infos: page_infos(&site, &ix),
+            infos: Arc::new(page_infos(&site, &ix)),
             values: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             languages,
             all_languages,
             site,
-            ix,
-            tera,
+            ix: Arc::new(ix),
+            tera: Arc::new(tera),
             theme,
             dates,
             highlighter: Highlighter::default(),
-            files: Vec::new(),
+            files: Arc::default(),
+            first_page: 0,
         };
-        renderer.files = renderer.recipes()?;
+        renderer.files = Arc::new(renderer.recipes()?);
+        renderer.first_page = renderer
+            .files
+            .iter()
+            .position(|(_, r)| matches!(r, Recipe::Page(_)))
+            .unwrap_or(0);
         crate::profile::stage("files listed");
         Ok(renderer)
+    }
+
+    /// This renderer with some articles replaced by new versions that sit
+    /// in the same place (see [`Site::same_place`]): everything that
+    /// depends on the site's structure is shared, article values are made
+    /// anew. Far cheaper than [`Renderer::new`] on a large site.
+    pub fn patched(&self, site: Site) -> Renderer {
+        Renderer {
+            site: Arc::new(site),
+            ix: Arc::clone(&self.ix),
+            tera: Arc::clone(&self.tera),
+            theme: Arc::clone(&self.theme),
+            dates: Arc::clone(&self.dates),
+            highlighter: Highlighter::default(),
+            values: (0..self.values.len()).map(|_| OnceLock::new()).collect(),
+            global: self.global,
+            config_value: self.config_value.clone(),
+            languages: self.languages.clone(),
+            all_languages: self.all_languages.clone(),
+            nav: Arc::clone(&self.nav),
+            equivalents: Arc::clone(&self.equivalents),
+            infos: Arc::clone(&self.infos),
+            files: Arc::clone(&self.files),
+            first_page: self.first_page,
+        }
+    }
+
+    /// The number (of [`Renderer::paths`]) of article `i`'s page.
+    pub fn article_page(&self, i: usize) -> usize {
+        self.first_page + i
     }
 
     pub fn site(&self) -> &Site {
@@ -208,7 +249,7 @@ impl Renderer {
             .try_for_each(|(path, recipe)| self.emit(sink, path, recipe))?;
         crate::profile::stage("files rendered");
         let mut pages: BTreeMap<String, usize> = BTreeMap::new();
-        for info in &self.infos {
+        for info in self.infos.iter() {
             *pages.entry(info.lang.clone()).or_default() += 1;
         }
         Ok(Rendering {
@@ -540,15 +581,11 @@ fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
             job: Job::Article(i),
             lang: a.lang.clone(),
             path: site.paths[i].clone(),
-            lastmod: a.updated.as_ref().or(a.date.as_ref()).map(rfc3339),
+            lastmod: a.updated.as_ref().or(a.date.as_ref()).cloned(),
         });
     }
     for (n, l) in ix.listings.iter().enumerate() {
-        let newest = l
-            .items
-            .first()
-            .and_then(|&i| site.articles[i].date.as_ref())
-            .map(rfc3339);
+        let newest = l.items.first().and_then(|&i| site.articles[i].date.clone());
         for page in 1..=index::page_count(l.items.len(), l.paginate_by) {
             infos.push(PageInfo {
                 job: Job::List { listing: n, page },

@@ -17,8 +17,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::build::{BuildOptions, prepare};
-use crate::content::LoadCache;
+use crate::build::{BuildOptions, load, prepare};
+use crate::content::{Content, LoadCache};
 use crate::error::{Error, Errors};
 use crate::render::{Renderer, Sink};
 
@@ -50,7 +50,7 @@ pub struct Snapshot {
 pub struct Model {
     renderer: Renderer,
     /// Output path → number of the file in the renderer.
-    numbers: HashMap<String, usize>,
+    numbers: Arc<HashMap<String, usize>>,
     made: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
 }
 
@@ -63,9 +63,33 @@ impl Model {
             .collect();
         Model {
             renderer,
-            numbers,
+            numbers: Arc::new(numbers),
             made: Mutex::default(),
         }
+    }
+
+    /// This model with the articles read from `sources` replaced by their
+    /// new versions, if every one of them stays in its place (see
+    /// [`crate::site::Site::same_place`]); `None` if the site's structure
+    /// may have changed (a new, deleted, moved, redated or retagged
+    /// article, a section file).
+    fn patched(&self, content: &Content, sources: &HashSet<PathBuf>) -> Option<Model> {
+        let site = self.renderer.site();
+        let mut next = site.clone();
+        for source in sources {
+            let i = site.articles.iter().position(|a| &a.source == source)?;
+            let new = content.articles.iter().find(|a| &a.source == source)?;
+            if !site.same_place(i, new) {
+                return None;
+            }
+            next.articles[i] = Arc::clone(new);
+        }
+        next.warnings.clone_from(&content.warnings);
+        Some(Model {
+            renderer: self.renderer.patched(next),
+            numbers: Arc::clone(&self.numbers),
+            made: Mutex::default(),
+        })
     }
 
     /// Whether the site has a file at `path`.
@@ -217,6 +241,7 @@ impl Rebuilder {
     pub fn rebuild(&self, scope: &Scope) -> Result<(), Errors> {
         // After a failed rebuild, what it had to check is checked again.
         let mut failed = self.failed.lock().expect("no panics while locked");
+        let patchable = failed.is_none();
         let scope = match (failed.take(), scope) {
             (Some(Scope::Content(mut before)), Scope::Content(now)) => {
                 before.extend(now.iter().cloned());
@@ -225,7 +250,7 @@ impl Rebuilder {
             (Some(_), _) | (None, Scope::All) => Scope::All,
             (None, now) => now.clone(),
         };
-        let result = self.build(&scope);
+        let result = self.build(&scope, patchable);
         let mut snapshot = self
             .shared
             .snapshot
@@ -238,8 +263,12 @@ impl Rebuilder {
                     crate::cmd::print_warnings(&warnings);
                     *warned = warnings;
                 }
-                snapshot.site = Some(Arc::new(model));
+                let previous = snapshot.site.replace(Arc::new(model));
                 snapshot.error = None;
+                drop(snapshot);
+                // Freeing a large site's model takes a while: not in the
+                // way of the next request.
+                std::thread::spawn(move || drop(previous));
                 Ok(())
             }
             Err(errors) => {
@@ -250,10 +279,45 @@ impl Rebuilder {
         }
     }
 
-    fn build(&self, scope: &Scope) -> Result<(Model, Vec<String>), Errors> {
-        let renderer = prepare(&self.options, Some(&self.cache))?;
+    fn build(&self, scope: &Scope, patchable: bool) -> Result<(Model, Vec<String>), Errors> {
         let root = &self.options.root;
+        // A text edit: replace the articles in the last good model and
+        // check their pages.
+        let previous = self
+            .shared
+            .snapshot
+            .read()
+            .expect("no panics while locked")
+            .site
+            .clone();
+        if let Scope::Content(sources) = scope
+            && patchable
+            && let Some(previous) = previous
+        {
+            let (_, _, content) = load(&self.options, Some(&self.cache), Some(sources))?;
+            if let Some(model) = previous.patched(&content, sources) {
+                crate::profile::stage("model patched");
+                let site = model.renderer.site();
+                let errors: Vec<_> = (0..site.articles.len())
+                    .filter(|&i| sources.contains(&site.articles[i].source))
+                    .filter_map(|i| model.make(model.renderer.article_page(i)).err())
+                    .map(|e| e.relative_to(root))
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(Errors(errors));
+                }
+                crate::profile::stage("pages checked");
+                let warnings = model.renderer.warnings();
+                return Ok((model, warnings));
+            }
+        }
+        let changed = match scope {
+            Scope::All => None,
+            Scope::Content(sources) => Some(sources),
+        };
+        let renderer = prepare(&self.options, Some(&self.cache), changed)?;
         let model = Model::new(renderer);
+        crate::profile::stage("files numbered");
         match scope {
             Scope::All => {
                 model.renderer.render_all(&Discard).map_err(|Errors(es)| {
@@ -273,6 +337,7 @@ impl Rebuilder {
                 }
             }
         }
+        crate::profile::stage("pages checked");
         let warnings = model.renderer.warnings();
         Ok((model, warnings))
     }

@@ -49,7 +49,7 @@ pub struct Section {
 }
 
 /// The resolved site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     /// The site folder.
     pub root: std::path::PathBuf,
@@ -79,14 +79,7 @@ impl Site {
             sections: metas,
             warnings,
         } = content;
-        articles.sort_by(|a, b| {
-            b.date
-                .as_ref()
-                .map(|d| d.timestamp())
-                .cmp(&a.date.as_ref().map(|d| d.timestamp()))
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.source.cmp(&b.source))
-        });
+        articles.sort_by(|a, b| site_order(a, b));
 
         let mut errors = Vec::new();
         let mut paths = Vec::with_capacity(articles.len());
@@ -139,6 +132,45 @@ impl Site {
         })
     }
 
+    /// Whether `new` can take the place of article `i` without moving
+    /// anything: the same file, URL, language, section, translations,
+    /// dates, terms and aliases, and still in order beside its neighbours.
+    /// Only what it shows (title, texts, images, extra) may differ.
+    pub fn same_place(&self, i: usize, new: &Article) -> bool {
+        let old = &self.articles[i];
+        let same = old.source == new.source
+            && old.content_path == new.content_path
+            && old.lang == new.lang
+            && old.section == new.section
+            && old.translation_key == new.translation_key
+            && old.slug == new.slug
+            && old.date == new.date
+            && old.updated == new.updated
+            && old.taxonomies == new.taxonomies
+            && old.draft == new.draft
+            && old.aliases == new.aliases;
+        if !same {
+            return false;
+        }
+        if old.title == new.title {
+            return true;
+        }
+        // Titles order articles of one date, and sections sorted by title.
+        let by_title = self.sections.iter().any(|s| {
+            s.lang == new.lang
+                && s.name == new.section
+                && s.meta
+                    .as_ref()
+                    .is_some_and(|m| m.sort_by == crate::content::SortBy::Title)
+        });
+        let after_previous = i == 0 || site_order(&self.articles[i - 1], new).is_le();
+        let before_next = self
+            .articles
+            .get(i + 1)
+            .is_none_or(|next| site_order(new, next).is_le());
+        !by_title && after_previous && before_next
+    }
+
     /// Articles of one language, in site order.
     pub fn articles_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
         (0..self.articles.len()).filter(move |&i| self.articles[i].lang == lang)
@@ -163,6 +195,17 @@ impl Site {
         }
         missing
     }
+}
+
+/// The order of every list unless a section asks for another: newest
+/// first, then by title, then by source path.
+fn site_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date
+        .as_ref()
+        .map(|d| d.timestamp())
+        .cmp(&a.date.as_ref().map(|d| d.timestamp()))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.source.cmp(&b.source))
 }
 
 /// The site path of an article from the `permalink` pattern.
@@ -284,6 +327,63 @@ fn collect_sections(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site_of(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+        )
+        .unwrap();
+        for (path, text) in files {
+            let path = dir.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let options = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let (config, _, content) = crate::build::load(&options, None, None).unwrap();
+        Site::resolve(dir.path(), config, content).unwrap()
+    }
+
+    #[test]
+    fn only_text_edits_keep_an_article_in_place() {
+        let site = site_of(&[
+            (
+                "news/a.md",
+                "+++\ntitle = \"A\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nx\n",
+            ),
+            (
+                "news/b.md",
+                "+++\ntitle = \"B\"\ndate = 2020-01-01\n+++\nx\n",
+            ),
+            (
+                "news/c.md",
+                "+++\ntitle = \"C\"\ndate = 2019-01-01\n+++\nx\n",
+            ),
+        ]);
+        let a = site.articles.iter().position(|a| a.title == "A").unwrap();
+        let edit = |change: &dyn Fn(&mut Article)| {
+            let mut new = (*site.articles[a]).clone();
+            change(&mut new);
+            site.same_place(a, &new)
+        };
+        assert!(edit(&|_| {}));
+        assert!(edit(&|n| n.summary = Some("new".into())));
+        assert!(edit(&|n| n.title = "Aa".into()), "still before B");
+        assert!(
+            !edit(&|n| n.title = "Z".into()),
+            "now after B, its same-day neighbour"
+        );
+        assert!(!edit(&|n| n.slug = "other".into()));
+        assert!(!edit(&|n| n.date = None));
+        assert!(!edit(&|n| {
+            n.taxonomies.insert("tags".into(), vec!["y".into()]);
+        }));
+        assert!(!edit(&|n| n.aliases = vec!["/old/".into()]));
+    }
 
     #[test]
     fn paths_are_percent_encoded() {
