@@ -9,6 +9,7 @@ server's peak memory (VmHWM).
 
     python3 bench/serve_latency.py --site . --article content/en/news/how-we-publish.md
     python3 bench/serve_latency.py --site /tmp/b10k --edits 20
+    python3 bench/serve_latency.py --site /tmp/b10k --edits 20 --change tag
 """
 
 import argparse
@@ -26,6 +27,9 @@ def main():
     ap.add_argument("--site", default=".")
     ap.add_argument("--article", help="article to edit (default: the first .md under content/en)")
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--change", choices=["title", "tag"], default="title",
+                    help="what each edit changes: the title (text only) or the tags "
+                         "(moves the article between term pages: the site's structure changes)")
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "bulletin"))
     args = ap.parse_args()
 
@@ -56,8 +60,14 @@ def main():
         page = find_page(url, site, rel, title.group(1))
         times = {"in place": [], "rename": []}
         for i in range(args.edits):
-            marker = f"{title.group(1)} edit {i}"
-            text = original.replace(title.group(1), marker, 1)
+            if args.change == "title":
+                marker = f"{title.group(1)} edit {i}"
+                text = original.replace(title.group(1), marker, 1)
+            else:
+                marker = f"edit-tag-{i}"
+                text, n = re.subn(r"^tags = \[", f'tags = ["{marker}", ', original, count=1, flags=re.M)
+                if n == 0:
+                    sys.exit(f"no `tags = [` line in {article}")
             kind = "in place" if i % 2 == 0 else "rename"
             start = time.perf_counter()
             if kind == "in place":
