@@ -35,7 +35,7 @@ pub(super) fn render_body(
                     markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
                         Rendered {
                             summary,
-                            words: text.split_whitespace().count(),
+                            words: markdown::count_words(text),
                             ..Rendered::default()
                         }
                     })
@@ -86,7 +86,7 @@ pub(super) fn render_plain(blocks: &[Block]) -> Rendered {
     for block in blocks {
         match block {
             Block::Paragraph(text) => {
-                r.words += text.split_whitespace().count();
+                r.words += markdown::count_words(text);
                 r.html
                     .push_str(&format!("<p>{}</p>\n", pulldown_cmark_escape_html(text)));
                 if r.summary.is_empty() {
@@ -95,7 +95,7 @@ pub(super) fn render_plain(blocks: &[Block]) -> Rendered {
             }
             Block::Heading(text) => {
                 let id = ids.next(text);
-                r.words += text.split_whitespace().count();
+                r.words += markdown::count_words(text);
                 r.html.push_str(&format!(
                     "<h2 id=\"{id}\">{}</h2>\n",
                     pulldown_cmark_escape_html(text)
