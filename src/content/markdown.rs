@@ -101,7 +101,8 @@ fn render_inner(
     resolve: &dyn Fn(&str) -> Option<String>,
     summary_only: bool,
 ) -> Result<Rendered, MarkdownError> {
-    let has_more = summary_only && body.contains("<!-- more -->");
+    let has_more =
+        summary_only && memchr::memmem::find(body.as_bytes(), b"<!-- more -->").is_some();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -263,24 +264,37 @@ fn heading_number(level: HeadingLevel) -> u8 {
 /// letters can be skipped by their first byte (no whitespace character
 /// starts with a byte other than those matched below).
 pub fn count_words(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut words, mut in_word, mut i) = (0, false, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (space, len) = match b {
-            0..=0x7f => ((b as char).is_whitespace(), 1),
-            // U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000.
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
-                let c = text[i..].chars().next().unwrap_or('x');
-                (c.is_whitespace(), c.len_utf8())
+    /// Per first byte: 0 a letter (or the rest of one), 1 whitespace,
+    /// 2 the first byte of a character that may be whitespace (U+0085,
+    /// U+00A0, U+1680, U+2000–U+205F, U+3000).
+    const CLASS: [u8; 256] = {
+        let mut class = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            if (b as u8 as char).is_whitespace() {
+                class[b] = 1;
             }
-            0xc0..=0xdf => (false, 2),
-            0xe0..=0xef => (false, 3),
-            _ => (false, 4),
-        };
-        if !space && !in_word {
-            words += 1;
+            b += 1;
         }
+        class[0xc2] = 2;
+        class[0xe1] = 2;
+        class[0xe2] = 2;
+        class[0xe3] = 2;
+        class
+    };
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word) = (0, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, len) = match CLASS[bytes[i] as usize] {
+            0 => (false, 1),
+            1 => (true, 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        };
+        words += usize::from(!space && !in_word);
         in_word = !space;
         i += len;
     }
@@ -394,6 +408,7 @@ mod tests {
             "Привет,\u{a0}мир\u{2003}и\u{3000}все\u{85}x",
             "tab\tnew\nline\u{b}vt\u{c}ff\r\n",
             "em\u{2014}dash 😀 emoji\u{202f}nnbsp",
+            "a\u{a0} b\u{3000} c \u{2028}",
         ] {
             assert_eq!(
                 count_words(text),

@@ -358,6 +358,12 @@ fn place(content_dir: &Path, path: &Path, config: &Config) -> Place {
     }
 }
 
+/// Whether `text` contains `needle`: memchr's SIMD search, several times
+/// faster than `str::contains` over a whole article.
+fn has(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
 /// The text of a file's bytes, or an error at the first invalid byte.
 /// simdutf8 checks Persian and Cyrillic text (two bytes a letter, where
 /// the standard library's ASCII fast path does not help) several times
@@ -453,9 +459,9 @@ pub fn load_file(root: &Path, path: &Path, config: &Config) -> Result<Loaded> {
                 fingerprint: crate::fingerprint::Fingerprint::new()
                     .with(body_text)
                     .value(),
-                has_code: body_text.contains("```") || body_text.contains("~~~"),
+                has_code: has(body_text, "```") || has(body_text, "~~~"),
                 words: markdown::count_words(body_text),
-                summary: (!body_text.contains("@/"))
+                summary: (!has(body_text, "@/"))
                     .then(|| {
                         let highlighter = markdown::Highlighter::default();
                         let highlight = config.markdown.highlight_code.then_some(&highlighter);

@@ -408,7 +408,7 @@ impl Renderer {
         let mut map = value.into_map().unwrap_or_default();
         map.insert(
             "card".into(),
-            Value::safe_string(&String::from_utf8_lossy(&card)),
+            Value::safe_string(&String::from_utf8(card).unwrap_or_default()),
         );
         Ok(Value::from(map))
     }
