@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use crate::locale::dates::year_month;
 use crate::locale::slug::slugify;
 use crate::site::Site;
@@ -104,158 +106,37 @@ pub struct Indexes {
 }
 
 pub fn build(site: &Site) -> Indexes {
+    let n = site.articles.len();
     let mut ix = Indexes {
-        article_month: vec![None; site.articles.len()],
-        article_terms: vec![Vec::new(); site.articles.len()],
-        related: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+        article_month: vec![None; n],
+        article_terms: vec![Vec::new(); n],
+        related: (0..n).map(|_| OnceLock::new()).collect(),
         ..Indexes::default()
     };
-    let per_page = site.config.paginate_by;
-    for lang in &site.config.languages {
-        let dated: Vec<usize> = site
-            .articles_in(&lang.code)
-            .filter(|&i| site.articles[i].date.is_some())
-            .collect();
-        ix.listings.push(Listing {
-            kind: ListKind::Home,
-            lang: lang.code.clone(),
-            path: format!("{}/", lang.prefix),
-            items: dated.clone(),
-            paginate_by: per_page,
-            feeds: true,
-        });
-
-        for taxonomy in &site.config.taxonomies {
-            let path = format!("{}/{}/", lang.prefix, taxonomy);
-            let taxonomy_index = ix.taxonomies.len();
-            let mut terms: Vec<Term> = Vec::new();
-            let mut by_slug: HashMap<String, usize> = HashMap::new();
-            // Slugs of names as written: a bulletin's few hundred terms are
-            // written tens of thousands of times.
-            let mut slugs: HashMap<&str, String> = HashMap::new();
-            // (article, term) in the order each article writes its terms.
-            let mut written: Vec<(usize, usize)> = Vec::new();
-            for i in site.articles_in(&lang.code) {
-                let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
-                    continue;
-                };
-                for name in names {
-                    let slug = slugs
-                        .entry(name.as_str())
-                        .or_insert_with(|| slugify(name, site.config.slugify));
-                    if slug.is_empty() {
-                        continue;
-                    }
-                    let at = match by_slug.get(slug.as_str()) {
-                        Some(&at) => at,
-                        None => {
-                            terms.push(Term {
-                                name: name.trim().to_string(),
-                                path: format!("{path}{slug}/"),
-                                slug: slug.clone(),
-                                items: Vec::new(),
-                            });
-                            by_slug.insert(slug.clone(), terms.len() - 1);
-                            terms.len() - 1
-                        }
-                    };
-                    if terms[at].items.last() != Some(&i) {
-                        terms[at].items.push(i);
-                        written.push((i, at));
-                    }
-                }
+    // Languages share no list: each is indexed on its own, side by side.
+    let parts: Vec<Indexes> = site
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| language(site, lang))
+        .collect();
+    for part in parts {
+        let offset = ix.taxonomies.len();
+        for (i, terms) in part.article_terms.into_iter().enumerate() {
+            if !terms.is_empty() {
+                ix.article_terms[i] = terms.into_iter().map(|(t, n)| (t + offset, n)).collect();
             }
-            // By name; each term's new place is remembered for its articles.
-            let mut order: Vec<usize> = (0..terms.len()).collect();
-            order.sort_by_cached_key(|&at| (terms[at].name.to_lowercase(), terms[at].slug.clone()));
-            let mut place = vec![0; terms.len()];
-            for (n, &at) in order.iter().enumerate() {
-                place[at] = n;
-            }
-            let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
-            let terms: Vec<Term> = order
-                .iter()
-                .map(|&at| slots[at].take().expect("each term once"))
-                .collect();
-            for (i, at) in written {
-                ix.article_terms[i].push((taxonomy_index, place[at]));
-            }
-            for (n, term) in terms.iter().enumerate() {
-                ix.listings.push(Listing {
-                    kind: ListKind::Term {
-                        taxonomy: taxonomy.clone(),
-                        term: n,
-                    },
-                    lang: lang.code.clone(),
-                    path: term.path.clone(),
-                    items: term.items.clone(),
-                    paginate_by: per_page,
-                    feeds: true,
-                });
-            }
-            ix.taxonomies.push(Taxonomy {
-                lang: lang.code.clone(),
-                name: taxonomy.clone(),
-                path,
-                terms,
-            });
         }
-
-        let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
-        for &i in &dated {
-            let date = site.articles[i].date.as_ref().expect("dated").date();
-            let (y, m) = year_month(date, lang.calendar);
-            years.entry(y).or_default().entry(m).or_default().push(i);
-            ix.article_month[i] = Some(month_path(&lang.prefix, y, m));
-        }
-        let mut archive = Archive {
-            lang: lang.code.clone(),
-            path: format!("{}/archive/", lang.prefix),
-            years: Vec::new(),
-        };
-        for (year, months) in years.into_iter().rev() {
-            let mut y = ArchiveYear {
-                year,
-                path: format!("{}/{year:04}/", lang.prefix),
-                items: Vec::new(),
-                months: Vec::new(),
-            };
-            for (month, items) in months.into_iter().rev() {
-                y.items.extend(&items);
-                y.months.push(ArchiveMonth {
-                    year,
-                    month,
-                    path: month_path(&lang.prefix, year, month),
-                    items,
-                });
+        for (i, month) in part.article_month.into_iter().enumerate() {
+            if month.is_some() {
+                ix.article_month[i] = month;
             }
-            // Months were appended newest first; keep site order within the year.
-            y.items.sort_unstable();
-            for m in &y.months {
-                ix.listings.push(Listing {
-                    kind: ListKind::Month {
-                        year,
-                        month: m.month,
-                    },
-                    lang: lang.code.clone(),
-                    path: m.path.clone(),
-                    items: m.items.clone(),
-                    paginate_by: per_page,
-                    feeds: false,
-                });
-            }
-            ix.listings.push(Listing {
-                kind: ListKind::Year { year },
-                lang: lang.code.clone(),
-                path: y.path.clone(),
-                items: y.items.clone(),
-                paginate_by: per_page,
-                feeds: false,
-            });
-            archive.years.push(y);
         }
-        ix.archives.push(archive);
+        ix.listings.extend(part.listings);
+        ix.taxonomies.extend(part.taxonomies);
+        ix.archives.extend(part.archives);
     }
+    let per_page = site.config.paginate_by;
     for (n, section) in site.sections.iter().enumerate() {
         ix.listings.push(Listing {
             kind: ListKind::Section(n),
@@ -270,6 +151,162 @@ pub fn build(site: &Site) -> Indexes {
             feeds: true,
         });
     }
+    ix
+}
+
+/// The home, taxonomies and archive of one language (its taxonomies
+/// numbered from 0).
+fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
+    let n = site.articles.len();
+    let mut ix = Indexes {
+        article_month: vec![None; n],
+        article_terms: vec![Vec::new(); n],
+        ..Indexes::default()
+    };
+    let per_page = site.config.paginate_by;
+    let dated: Vec<usize> = site
+        .articles_in(&lang.code)
+        .filter(|&i| site.articles[i].date.is_some())
+        .collect();
+    ix.listings.push(Listing {
+        kind: ListKind::Home,
+        lang: lang.code.clone(),
+        path: format!("{}/", lang.prefix),
+        items: dated.clone(),
+        paginate_by: per_page,
+        feeds: true,
+    });
+
+    for taxonomy in &site.config.taxonomies {
+        let path = format!("{}/{}/", lang.prefix, taxonomy);
+        let taxonomy_index = ix.taxonomies.len();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
+        // Slugs of names as written: a bulletin's few hundred terms are
+        // written tens of thousands of times.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
+        // (article, term) in the order each article writes its terms.
+        let mut written: Vec<(usize, usize)> = Vec::new();
+        for i in site.articles_in(&lang.code) {
+            let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
+                continue;
+            };
+            for name in names {
+                let slug = slugs
+                    .entry(name.as_str())
+                    .or_insert_with(|| slugify(name, site.config.slugify));
+                if slug.is_empty() {
+                    continue;
+                }
+                let at = match by_slug.get(slug.as_str()) {
+                    Some(&at) => at,
+                    None => {
+                        terms.push(Term {
+                            name: name.trim().to_string(),
+                            path: format!("{path}{slug}/"),
+                            slug: slug.clone(),
+                            items: Vec::new(),
+                        });
+                        by_slug.insert(slug.clone(), terms.len() - 1);
+                        terms.len() - 1
+                    }
+                };
+                if terms[at].items.last() != Some(&i) {
+                    terms[at].items.push(i);
+                    written.push((i, at));
+                }
+            }
+        }
+        // By name; each term's new place is remembered for its articles.
+        let mut order: Vec<usize> = (0..terms.len()).collect();
+        order.sort_by_cached_key(|&at| (terms[at].name.to_lowercase(), terms[at].slug.clone()));
+        let mut place = vec![0; terms.len()];
+        for (n, &at) in order.iter().enumerate() {
+            place[at] = n;
+        }
+        let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
+        let terms: Vec<Term> = order
+            .iter()
+            .map(|&at| slots[at].take().expect("each term once"))
+            .collect();
+        for (i, at) in written {
+            ix.article_terms[i].push((taxonomy_index, place[at]));
+        }
+        for (n, term) in terms.iter().enumerate() {
+            ix.listings.push(Listing {
+                kind: ListKind::Term {
+                    taxonomy: taxonomy.clone(),
+                    term: n,
+                },
+                lang: lang.code.clone(),
+                path: term.path.clone(),
+                items: term.items.clone(),
+                paginate_by: per_page,
+                feeds: true,
+            });
+        }
+        ix.taxonomies.push(Taxonomy {
+            lang: lang.code.clone(),
+            name: taxonomy.clone(),
+            path,
+            terms,
+        });
+    }
+
+    let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
+    for &i in &dated {
+        let date = site.articles[i].date.as_ref().expect("dated").date();
+        let (y, m) = year_month(date, lang.calendar);
+        years.entry(y).or_default().entry(m).or_default().push(i);
+        ix.article_month[i] = Some(month_path(&lang.prefix, y, m));
+    }
+    let mut archive = Archive {
+        lang: lang.code.clone(),
+        path: format!("{}/archive/", lang.prefix),
+        years: Vec::new(),
+    };
+    for (year, months) in years.into_iter().rev() {
+        let mut y = ArchiveYear {
+            year,
+            path: format!("{}/{year:04}/", lang.prefix),
+            items: Vec::new(),
+            months: Vec::new(),
+        };
+        for (month, items) in months.into_iter().rev() {
+            y.items.extend(&items);
+            y.months.push(ArchiveMonth {
+                year,
+                month,
+                path: month_path(&lang.prefix, year, month),
+                items,
+            });
+        }
+        // Months were appended newest first; keep site order within the year.
+        y.items.sort_unstable();
+        for m in &y.months {
+            ix.listings.push(Listing {
+                kind: ListKind::Month {
+                    year,
+                    month: m.month,
+                },
+                lang: lang.code.clone(),
+                path: m.path.clone(),
+                items: m.items.clone(),
+                paginate_by: per_page,
+                feeds: false,
+            });
+        }
+        ix.listings.push(Listing {
+            kind: ListKind::Year { year },
+            lang: lang.code.clone(),
+            path: y.path.clone(),
+            items: y.items.clone(),
+            paginate_by: per_page,
+            feeds: false,
+        });
+        archive.years.push(y);
+    }
+    ix.archives.push(archive);
     ix
 }
 

@@ -274,10 +274,17 @@ impl Renderer {
     /// content files (relative to the site root) can break: their own, and
     /// every page with `@/` links (whose targets may have moved or gone).
     pub fn pages_to_check(&self, sources: &HashSet<std::path::PathBuf>) -> Vec<usize> {
+        // By bytes: hashing a path component by component costs more.
+        let sources: HashSet<&[u8]> = sources
+            .iter()
+            .map(|s| s.as_os_str().as_encoded_bytes())
+            .collect();
+        let changed =
+            |path: &std::path::Path| sources.contains(path.as_os_str().as_encoded_bytes());
         let check = |job: &Job| match job {
             Job::Article(i) => {
                 let a = &self.site.articles[*i];
-                sources.contains(&a.source)
+                changed(&a.source)
                     // Summaries are made at load unless the text has `@/` links.
                     || matches!(a.body, crate::content::Body::Markdown { summary: None, .. })
             }
@@ -285,7 +292,7 @@ impl Renderer {
                 index::ListKind::Section(s) => self.site.sections[s]
                     .meta
                     .as_ref()
-                    .is_some_and(|m| sources.contains(&m.source) || m.body.contains("@/")),
+                    .is_some_and(|m| changed(&m.source) || m.body.contains("@/")),
                 _ => false,
             },
             _ => false,

@@ -75,14 +75,18 @@ impl Model {
     /// article, a section file).
     fn patched(&self, content: &Content, sources: &HashSet<PathBuf>) -> Option<Model> {
         let site = self.renderer.site();
-        let mut next = site.clone();
+        let mut replaced = Vec::new();
         for source in sources {
             let i = site.articles.iter().position(|a| &a.source == source)?;
             let new = content.articles.iter().find(|a| &a.source == source)?;
             if !site.same_place(i, new) {
                 return None;
             }
-            next.articles[i] = Arc::clone(new);
+            replaced.push((i, Arc::clone(new)));
+        }
+        let mut next = site.clone();
+        for (i, new) in replaced {
+            next.articles[i] = new;
         }
         next.warnings.clone_from(&content.warnings);
         Some(Model {

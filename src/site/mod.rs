@@ -2,6 +2,7 @@
 //! articles on one URL. The result, [`Site`], is the model every later stage
 //! reads.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -83,13 +84,15 @@ impl Site {
 
         let mut errors = Vec::new();
         let mut paths = Vec::with_capacity(articles.len());
-        let mut owners: HashMap<String, usize> = HashMap::new();
-        for (i, a) in articles.iter().enumerate() {
-            let path = match permalink(&config, a) {
-                Ok(p) => p,
+        let mut owners: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+        let permalinks: Vec<Result<String, Error>> =
+            articles.par_iter().map(|a| permalink(&config, a)).collect();
+        for (i, (a, path)) in articles.iter().zip(&permalinks).enumerate() {
+            let path = match path {
+                Ok(p) => p.as_str(),
                 Err(e) => {
-                    errors.push(e);
-                    String::new()
+                    errors.push(e.clone());
+                    ""
                 }
             };
             if let Some(&other) = owners.get(&path) {
@@ -105,21 +108,31 @@ impl Site {
                     .with_help("give one of them another `slug` in its front matter"),
                 );
             } else if !path.is_empty() {
-                owners.insert(path.clone(), i);
+                owners.insert(path, i);
             }
-            paths.push(path);
         }
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
+        drop(owners);
+        paths.extend(permalinks.into_iter().map(|p| p.unwrap_or_default()));
 
-        let by_content_path = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.content_path.clone(), i))
-            .collect();
-        let translations = link_translations(&articles);
-        let sections = collect_sections(&config, &articles, metas);
+        // Independent of each other: side by side.
+        let ((by_content_path, translations), sections) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        articles
+                            .iter()
+                            .enumerate()
+                            .map(|(i, a)| (a.content_path.clone(), i))
+                            .collect()
+                    },
+                    || link_translations(&articles),
+                )
+            },
+            || collect_sections(&config, &articles, metas),
+        );
         Ok(Site {
             root: root.to_path_buf(),
             config,
