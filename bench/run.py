@@ -16,8 +16,9 @@ venv under --work on first use.
     python3 bench/run.py --sizes 1000 10000 --runs 3
     python3 bench/run.py --sizes 30000 --runs 1 --no-hugo
 
-The generator is the shared one (../shared/bench/gen.py) when present, or
-any script given with --gen taking `--layout {bulletin,hugo} --articles N
+The generator is the project's shared one (../shared/bench/gen.py) when
+present, else bench/gen.py (this repository's own), or any script given
+with --gen taking `--layout {bulletin,hugo} --articles N
 --out DIR --seed S`.
 """
 
@@ -80,7 +81,8 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=20261126)
-    ap.add_argument("--gen", default=os.path.join(REPO, "..", "shared", "bench", "gen.py"))
+    shared = os.path.join(REPO, "..", "shared", "bench", "gen.py")
+    ap.add_argument("--gen", default=shared if os.path.exists(shared) else os.path.join(HERE, "gen.py"))
     ap.add_argument("--work", default=os.path.join(os.path.expanduser("~"), ".cache", "bulletin-bench-repo"))
     ap.add_argument("--tmpfs", default="/dev/shm/bulletin-bench")
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "bulletin"))
