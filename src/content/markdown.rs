@@ -264,39 +264,38 @@ fn heading_number(level: HeadingLevel) -> u8 {
 /// letters can be skipped by their first byte (no whitespace character
 /// starts with a byte other than those matched below).
 pub fn count_words(text: &str) -> usize {
-    /// Per first byte: 0 a letter (or the rest of one), 1 whitespace,
-    /// 2 the first byte of a character that may be whitespace (U+0085,
-    /// U+00A0, U+1680, U+2000–U+205F, U+3000).
+    /// Per byte: 0 starts a letter, 1 is whitespace, 2 starts a character
+    /// that may be whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F,
+    /// U+3000), 3 continues a character (and leaves the count alone).
     const CLASS: [u8; 256] = {
         let mut class = [0u8; 256];
         let mut b = 0;
-        while b < 128 {
-            if (b as u8 as char).is_whitespace() {
-                class[b] = 1;
-            }
+        while b < 256 {
+            class[b] = if b < 128 && (b as u8 as char).is_whitespace() {
+                1
+            } else if b >= 0x80 && b < 0xc0 {
+                3
+            } else if b == 0xc2 || b == 0xe1 || b == 0xe2 || b == 0xe3 {
+                2
+            } else {
+                0
+            };
             b += 1;
         }
-        class[0xc2] = 2;
-        class[0xe1] = 2;
-        class[0xe2] = 2;
-        class[0xe3] = 2;
         class
     };
-    let bytes = text.as_bytes();
     let (mut words, mut in_word) = (0, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let (space, len) = match CLASS[bytes[i] as usize] {
-            0 => (false, 1),
-            1 => (true, 1),
-            _ => text[i..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
-        };
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-        i += len;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let mut class = CLASS[b as usize];
+        if class == 2 {
+            let space = text[i..].chars().next().is_some_and(char::is_whitespace);
+            class = u8::from(space);
+        }
+        // Without branches on the common path: letters, spaces and the
+        // rest of letters (which change nothing).
+        let (space, rest) = (class == 1, class == 3);
+        words += usize::from(!space & !rest & !in_word);
+        in_word = if rest { in_word } else { !space };
     }
     words
 }
