@@ -139,3 +139,11 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// mimalloc rather than the system allocator: a build makes and frees
+/// millions of small strings and template values on every thread, where
+/// glibc's per-thread arenas spend their time growing heaps. Measured with
+/// `bench/run.py`'s bulletins: 3 × 1,000 articles 0.51 → 0.43 s (medians of
+/// 9), 3 × 30,000 13.4 → 12.5 s, for about 8 % more peak memory.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
