@@ -147,28 +147,51 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     }
 }
 
-/// Plain text of an HTML fragment, for descriptions.
+/// Plain text of an HTML fragment, for descriptions: tags dropped, the
+/// entities pulldown-cmark writes decoded, whitespace runs made one space.
+/// One pass: it runs on every article's summary.
 pub fn strip_tags(html: &str) -> String {
+    const ENTITIES: [(&str, char); 5] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+    ];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
+    let (mut in_tag, mut space) = (false, false);
+    let mut chars = html.char_indices();
+    while let Some((i, c)) = chars.next() {
+        let c = match c {
+            '<' => {
+                in_tag = true;
+                continue;
+            }
             '>' if in_tag => {
                 in_tag = false;
-                out.push(' ');
+                ' '
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            _ if in_tag => continue,
+            '&' => match ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)) {
+                Some((entity, c)) => {
+                    chars.nth(entity.len() - 2);
+                    *c
+                }
+                None => '&',
+            },
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
         }
     }
-    let text = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Shortens `text` to about `max` characters at a word boundary.
@@ -307,3 +330,20 @@ pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<S
 
 /// Site paths of equivalent pages: key → language → path.
 pub type Equivalents = HashMap<String, BTreeMap<String, String>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_plain_text() {
+        assert_eq!(
+            strip_tags(
+                "<p>Tom &amp; Jerry  <em>meet</em>\n at&nbsp;the &lt;b&gt; &amp;lt; sign.</p>\n<p>Next</p>"
+            ),
+            "Tom & Jerry meet at&nbsp;the <b> &lt; sign. Next"
+        );
+        assert_eq!(strip_tags("  <br>  "), "");
+        assert_eq!(truncate("one two three", 8), "one two…");
+    }
+}

@@ -62,9 +62,11 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: String = kwargs.must_get("key")?;
-            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-            Ok(strings.strings.get(&lang, &key))
+            let key: &str = kwargs.must_get("key")?;
+            Ok(match kwargs.get::<&str>("lang")? {
+                Some(lang) => strings.strings.get(lang, key),
+                None => strings.strings.get(&page_lang(state), key),
+            })
         },
     );
     let cfg = config.clone();
@@ -155,28 +157,17 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
 /// `href="/x"` and `src="/x"` in `html` made absolute with `origin`
 /// (`https://example.org`); protocol-relative `//host` links are left alone.
 pub fn absolute_links(html: &str, origin: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(at) = rest.find(['h', 's']) {
-        let (before, from) = rest.split_at(at);
-        out.push_str(before);
-        let attr = ["href=\"/", "src=\"/"]
-            .into_iter()
-            .find(|a| from.starts_with(a));
-        match attr {
-            Some(a) if !from[a.len()..].starts_with('/') => {
-                out.push_str(&a[..a.len() - 1]);
-                out.push_str(origin);
-                out.push('/');
-                rest = &from[a.len()..];
-            }
-            _ => {
-                out.push_str(&from[..1]);
-                rest = &from[1..];
-            }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut done = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), b"=\"/") {
+        let attribute = html[..at].ends_with("href") || html[..at].ends_with("src");
+        if attribute && !html[at + 3..].starts_with('/') {
+            out.push_str(&html[done..at + 2]);
+            out.push_str(origin);
+            done = at + 2;
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out
 }
 
