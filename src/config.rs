@@ -271,13 +271,16 @@ impl Config {
             let timezone = lang.timezone.unwrap_or_else(|| raw.timezone.clone());
             check_timezone(&timezone).map_err(|m| key_error("timezone", m))?;
             let is_default = code == raw.default_language;
+            let title = lang.title.unwrap_or_else(|| raw.title.clone());
             languages.push(Language {
                 name: lang.name.unwrap_or_else(|| code.clone()),
-                title: lang.title.unwrap_or_else(|| raw.title.clone()),
+                // Pages and feeds always have a description: at worst the title.
                 description: lang
                     .description
                     .or_else(|| raw.description.clone())
-                    .unwrap_or_default(),
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or_else(|| title.clone()),
+                title,
                 direction: lang
                     .direction
                     .unwrap_or_else(|| Direction::of_language(&code)),

@@ -474,3 +474,34 @@ fn unchanged_rebuild_renders_nothing() {
     assert!(third.contains("(1 written"), "{third}");
     assert!(site.public("news/a/index.html").exists());
 }
+
+#[test]
+fn every_page_has_a_description_even_when_the_site_gives_none() {
+    let site = Site::three_languages();
+    site.write(
+        "content/fa/news/a.md",
+        "+++\ntitle = \"الف\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\n\n## فقط عنوان\n",
+    );
+    site.build_ok();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(site.public("")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            if html.contains("http-equiv=\"refresh\"") {
+                continue;
+            }
+            pages += 1;
+            assert!(
+                !html.contains("name=\"description\" content=\"\""),
+                "empty description in {}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(pages > 5);
+    assert!(
+        site.read("fa/tags/index.html")
+            .contains("name=\"description\" content=\"خبرنامه\"")
+    );
+}

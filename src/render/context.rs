@@ -128,11 +128,17 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         .and_then(|img| {
             imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok()
         });
+    let description = a
+        .description
+        .clone()
+        .unwrap_or_else(|| truncate(&strip_tags(summary), 200));
     PageDetails {
-        description: a
-            .description
-            .clone()
-            .unwrap_or_else(|| truncate(&strip_tags(summary), 200)),
+        // A story without text to summarize is described by its headline.
+        description: if description.trim().is_empty() {
+            a.title.clone()
+        } else {
+            description
+        },
         translations,
         image_permalink: a.image.as_ref().map(|img| {
             if img.contains("://") {
