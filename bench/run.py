@@ -36,6 +36,9 @@ REPO = os.path.dirname(HERE)
 
 def timed(cmd, cwd=None):
     """(wall seconds, peak RSS MiB) of one run of cmd, output discarded."""
+    # Earlier runs' output still being written back to disk would take CPU
+    # from this one: flush it first.
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
