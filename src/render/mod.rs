@@ -117,6 +117,8 @@ pub struct Renderer {
     languages: BTreeMap<String, Value>,
     all_languages: Value,
     nav: Arc<BTreeMap<String, Value>>,
+    /// Per language, what every page's context starts with.
+    language_contexts: Arc<BTreeMap<String, tera::Context>>,
     equivalents: Arc<Equivalents>,
     infos: Arc<Vec<PageInfo>>,
     /// Every file of the site, by output path, and how to make it; the
@@ -190,7 +192,17 @@ impl Renderer {
             highlighter: Highlighter::default(),
             files: Arc::default(),
             first_page: 0,
+            language_contexts: Arc::default(),
         };
+        renderer.language_contexts = Arc::new(
+            renderer
+                .site
+                .config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), renderer.language_context(l)))
+                .collect(),
+        );
         renderer.files = Arc::new(renderer.recipes()?);
         renderer.first_page = renderer
             .files
@@ -219,6 +231,7 @@ impl Renderer {
             languages: self.languages.clone(),
             all_languages: self.all_languages.clone(),
             nav: Arc::clone(&self.nav),
+            language_contexts: Arc::clone(&self.language_contexts),
             equivalents: Arc::clone(&self.equivalents),
             infos: Arc::clone(&self.infos),
             files: Arc::clone(&self.files),

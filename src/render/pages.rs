@@ -125,23 +125,17 @@ impl Renderer {
         versions
     }
 
-    /// The context every HTML page shares.
-    pub(super) fn base_context(
-        &self,
-        info: &PageInfo,
-        versions: &BTreeMap<String, String>,
-    ) -> Context {
+    /// What every page of a language has in its context, made once per
+    /// build rather than for every page.
+    pub(super) fn language_context(&self, lang: &crate::config::Language) -> Context {
         let config = &self.site.config;
         let mut ctx = Context::new();
         ctx.insert_value("config", self.config_value.clone());
-        ctx.insert("lang", &info.lang);
-        ctx.insert_value("language", self.languages[&info.lang].clone());
+        ctx.insert("lang", &lang.code);
+        ctx.insert_value("language", self.languages[&lang.code].clone());
         ctx.insert_value("languages", self.all_languages.clone());
-        ctx.insert_value("nav", self.nav[&info.lang].clone());
-        ctx.insert("current_path", &info.path);
-        ctx.insert("current_url", &config.relative_url(&info.path));
-        ctx.insert("canonical", &config.absolute_url(&info.path));
-        let prefix = &self.lang_of(&info.lang).prefix;
+        ctx.insert_value("nav", self.nav[&lang.code].clone());
+        let prefix = &lang.prefix;
         ctx.insert(
             "archive_url",
             &config.relative_url(&format!("{prefix}/archive/")),
@@ -163,6 +157,20 @@ impl Renderer {
             "feed_rss",
             &config.absolute_url(&format!("{prefix}/rss.xml")),
         );
+        ctx
+    }
+
+    /// The context every HTML page shares.
+    pub(super) fn base_context(
+        &self,
+        info: &PageInfo,
+        versions: &BTreeMap<String, String>,
+    ) -> Context {
+        let config = &self.site.config;
+        let mut ctx = self.language_contexts[&info.lang].clone();
+        ctx.insert("current_path", &info.path);
+        ctx.insert("current_url", &config.relative_url(&info.path));
+        ctx.insert("canonical", &config.absolute_url(&info.path));
 
         let mut alternates = Vec::new();
         if versions.len() > 1 {
