@@ -285,56 +285,34 @@ impl Rebuilder {
 
     fn build(&self, scope: &Scope, patchable: bool) -> Result<(Model, Vec<String>), Errors> {
         let root = &self.options.root;
-        // A text edit: replace the articles in the last good model and
-        // check their pages.
-        let previous = self
-            .shared
-            .snapshot
-            .read()
-            .expect("no panics while locked")
-            .site
-            .clone();
-        if let Scope::Content(sources) = scope
-            && patchable
-            && let Some(previous) = previous
-        {
-            let (_, _, content) = load(&self.options, Some(&self.cache), Some(sources))?;
-            if let Some(model) = previous.patched(&content, sources) {
-                crate::profile::stage("model patched");
-                let site = model.renderer.site();
-                let errors: Vec<_> = (0..site.articles.len())
-                    .filter(|&i| sources.contains(&site.articles[i].source))
-                    .filter_map(|i| model.make(model.renderer.article_page(i)).err())
-                    .map(|e| e.relative_to(root))
-                    .collect();
-                if !errors.is_empty() {
-                    return Err(Errors(errors));
-                }
-                crate::profile::stage("pages checked");
-                let warnings = model.renderer.warnings();
-                return Ok((model, warnings));
+        // The pages to make now, to find errors before the model is served;
+        // `None` for all of them.
+        let (model, pages) = match self.patch(scope, patchable)? {
+            Some((model, pages)) => (model, Some(pages)),
+            None => {
+                let changed = match scope {
+                    Scope::All => None,
+                    Scope::Content(sources) => Some(sources),
+                };
+                let model = Model::new(prepare(&self.options, Some(&self.cache), changed)?);
+                let pages = changed.map(|sources| model.renderer.pages_to_check(sources));
+                (model, pages)
             }
-        }
-        let changed = match scope {
-            Scope::All => None,
-            Scope::Content(sources) => Some(sources),
         };
-        let renderer = prepare(&self.options, Some(&self.cache), changed)?;
-        let model = Model::new(renderer);
-        crate::profile::stage("files numbered");
-        match scope {
-            Scope::All => {
-                model.renderer.render_all(&Discard).map_err(|Errors(es)| {
-                    Errors(es.into_iter().map(|e| e.relative_to(root)).collect())
-                })?;
-            }
-            Scope::Content(sources) => {
-                let errors: Vec<_> = model
+        crate::profile::stage("model made");
+        let relative = |e: crate::error::Error| e.relative_to(root);
+        match pages {
+            None => {
+                model
                     .renderer
-                    .pages_to_check(sources)
+                    .render_all(&Discard)
+                    .map_err(|Errors(es)| Errors(es.into_iter().map(relative).collect()))?;
+            }
+            Some(pages) => {
+                let errors: Vec<_> = pages
                     .into_par_iter()
                     .filter_map(|n| model.make(n).err())
-                    .map(|e| e.relative_to(root))
+                    .map(relative)
                     .collect();
                 if !errors.is_empty() {
                     return Err(Errors(errors));
@@ -344,6 +322,33 @@ impl Rebuilder {
         crate::profile::stage("pages checked");
         let warnings = model.renderer.warnings();
         Ok((model, warnings))
+    }
+
+    /// After a text edit, the last good model with the edited articles
+    /// replaced, and their pages; `None` when the edit needs a new model.
+    fn patch(&self, scope: &Scope, patchable: bool) -> Result<Option<(Model, Vec<usize>)>, Errors> {
+        let Scope::Content(sources) = scope else {
+            return Ok(None);
+        };
+        let previous = self
+            .shared
+            .snapshot
+            .read()
+            .expect("no panics while locked")
+            .site
+            .clone();
+        let Some(previous) = previous.filter(|_| patchable) else {
+            return Ok(None);
+        };
+        let (_, _, content) = load(&self.options, Some(&self.cache), Some(sources))?;
+        Ok(previous.patched(&content, sources).map(|model| {
+            let site = model.renderer.site();
+            let pages = (0..site.articles.len())
+                .filter(|&i| sources.contains(&site.articles[i].source))
+                .map(|i| model.renderer.article_page(i))
+                .collect();
+            (model, pages)
+        }))
     }
 
     /// After site.toml changes, every file must be read again.
