@@ -440,3 +440,31 @@ fn a_file_written_into_a_new_folder_is_seen() {
         });
     }
 }
+
+#[test]
+fn a_page_that_fails_only_when_opened_shows_its_error() {
+    let site = site_with_articles();
+    // A term template that breaks for one term only: the start-up check
+    // passes, and the term appears with a later edit.
+    site.write(
+        "templates/taxonomy_term.html",
+        "{% if term.slug == \"boom\" %}{{ term.name | date(format=\"nope\") }}{% endif %}<!DOCTYPE html><html lang=\"{{ lang }}\"><head><title>{{ term.name }}</title></head><body><h1>{{ term.name }}</h1></body></html>\n",
+    );
+    let server = serve(&site);
+    eventually(&server, "/tags/x/", |s, b| {
+        s == 200 && b.contains("<h1>x</h1>")
+    });
+    site.write(
+        "content/en/news/a.md",
+        article("Alpha", "2020-01-01", "\"x\", \"boom\""),
+    );
+    eventually(&server, "/news/a/", |_, b| b.contains("/tags/boom/"));
+    let (status, _, body) = get(&server, "/tags/boom/");
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("bulletin-error") && body.contains("taxonomy_term.html"),
+        "{body}"
+    );
+    let (status, _, body) = get(&server, "/tags/x/");
+    assert!(status == 200 && !body.contains("bulletin-error"), "{body}");
+}
