@@ -51,8 +51,19 @@ pub fn prepare(
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Renderer, Errors> {
+    resolve(options, load(options, cache, changed)?)
+}
+
+/// What [`load`] read, as read.
+pub type Loaded = (Config, Arc<Theme>, content::Content);
+
+/// Resolves what [`load`] read into a site ready to render ([`prepare`]'s
+/// second half).
+pub fn resolve(
+    options: &BuildOptions,
+    (config, theme, content): Loaded,
+) -> Result<Renderer, Errors> {
     let root = &options.root;
-    let (config, theme, content) = load(options, cache, changed)?;
     let site = Arc::new(Site::resolve(root, config, content)?);
     crate::profile::stage("site resolved");
     Renderer::new(site, theme).map_err(|e| relative_to(root, e))
@@ -64,7 +75,7 @@ pub fn load(
     options: &BuildOptions,
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
-) -> Result<(Config, Arc<Theme>, content::Content), Errors> {
+) -> Result<Loaded, Errors> {
     crate::profile::stage("build started");
     let root = &options.root;
     let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
@@ -92,7 +103,8 @@ pub fn load(
     Ok((config, theme, content))
 }
 
-fn relative_to(root: &Path, Errors(es): Errors) -> Errors {
+/// Errors with their files named relative to the site folder.
+pub fn relative_to(root: &Path, Errors(es): Errors) -> Errors {
     Errors(es.into_iter().map(|e| e.relative_to(root)).collect())
 }
 

@@ -17,7 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::build::{BuildOptions, load, prepare};
+use crate::build::{BuildOptions, load, relative_to, resolve};
 use crate::content::{Content, LoadCache};
 use crate::error::{Error, Errors};
 use crate::render::{Renderer, Sink};
@@ -285,37 +285,37 @@ impl Rebuilder {
 
     fn build(&self, scope: &Scope, patchable: bool) -> Result<(Model, Vec<String>), Errors> {
         let root = &self.options.root;
+        let changed = match scope {
+            Scope::All => None,
+            Scope::Content(sources) => Some(sources),
+        };
+        let loaded = load(&self.options, Some(&self.cache), changed)?;
         // The pages to make now, to find errors before the model is served;
         // `None` for all of them.
-        let (model, pages) = match self.patch(scope, patchable)? {
-            Some((model, pages)) => (model, Some(pages)),
-            None => {
-                let changed = match scope {
-                    Scope::All => None,
-                    Scope::Content(sources) => Some(sources),
-                };
-                let model = Model::new(prepare(&self.options, Some(&self.cache), changed)?);
-                let pages = changed.map(|sources| model.renderer.pages_to_check(sources));
-                (model, pages)
-            }
-        };
+        let (model, pages) =
+            match changed.and_then(|sources| self.patch(&loaded.2, sources, patchable)) {
+                Some((model, pages)) => (model, Some(pages)),
+                None => {
+                    let model = Model::new(resolve(&self.options, loaded)?);
+                    let pages = changed.map(|sources| model.renderer.pages_to_check(sources));
+                    (model, pages)
+                }
+            };
         crate::profile::stage("model made");
-        let relative = |e: crate::error::Error| e.relative_to(root);
         match pages {
             None => {
                 model
                     .renderer
                     .render_all(&Discard)
-                    .map_err(|Errors(es)| Errors(es.into_iter().map(relative).collect()))?;
+                    .map_err(|e| relative_to(root, e))?;
             }
             Some(pages) => {
                 let errors: Vec<_> = pages
                     .into_par_iter()
                     .filter_map(|n| model.make(n).err())
-                    .map(relative)
                     .collect();
                 if !errors.is_empty() {
-                    return Err(Errors(errors));
+                    return Err(relative_to(root, Errors(errors)));
                 }
             }
         }
@@ -325,30 +325,30 @@ impl Rebuilder {
     }
 
     /// After a text edit, the last good model with the edited articles
-    /// replaced, and their pages; `None` when the edit needs a new model.
-    fn patch(&self, scope: &Scope, patchable: bool) -> Result<Option<(Model, Vec<usize>)>, Errors> {
-        let Scope::Content(sources) = scope else {
-            return Ok(None);
-        };
+    /// replaced by their new versions in `content`, and their pages; `None`
+    /// when the edit needs a new model.
+    fn patch(
+        &self,
+        content: &Content,
+        sources: &HashSet<PathBuf>,
+        patchable: bool,
+    ) -> Option<(Model, Vec<usize>)> {
         let previous = self
             .shared
             .snapshot
             .read()
             .expect("no panics while locked")
             .site
-            .clone();
-        let Some(previous) = previous.filter(|_| patchable) else {
-            return Ok(None);
-        };
-        let (_, _, content) = load(&self.options, Some(&self.cache), Some(sources))?;
-        Ok(previous.patched(&content, sources).map(|model| {
+            .clone()
+            .filter(|_| patchable)?;
+        previous.patched(content, sources).map(|model| {
             let site = model.renderer.site();
             let pages = (0..site.articles.len())
                 .filter(|&i| sources.contains(&site.articles[i].source))
                 .map(|i| model.renderer.article_page(i))
                 .collect();
             (model, pages)
-        }))
+        })
     }
 
     /// After site.toml changes, every file must be read again.
