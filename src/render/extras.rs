@@ -9,7 +9,7 @@ use tera::{Context, Value};
 
 use super::context::dir;
 use super::pages::Alternate;
-use super::{Job, PageInfo, Recipe, Renderer, SITEMAP_LIMIT};
+use super::{Gathered, Job, PageInfo, Recipe, Renderer, SITEMAP_LIMIT};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::index::{ListKind, Listing};
@@ -24,12 +24,22 @@ pub(super) struct SitemapEntry {
 
 impl Renderer {
     /// Makes the file at `path` by `recipe`.
-    pub(super) fn make_recipe(&self, path: &str, recipe: &Recipe) -> Result<Vec<u8>> {
+    /// Makes the file at `path` by `recipe`, with what its fingerprint
+    /// gathered (or nothing, when it was not asked for).
+    pub(super) fn make_recipe(
+        &self,
+        path: &str,
+        recipe: &Recipe,
+        gathered: Gathered,
+    ) -> Result<Vec<u8>> {
         let config = &self.site.config;
         match recipe {
             Recipe::Page(p) => {
                 let info = &self.infos[*p];
-                self.render_page(info, &self.versions(info))
+                match gathered {
+                    Gathered::Versions(versions) => self.render_page(info, &versions),
+                    _ => self.render_page(info, &self.versions(info)),
+                }
             }
             Recipe::Feed { listing, template } => self.feed(*listing, template, path),
             Recipe::NotFound => {
@@ -62,7 +72,15 @@ impl Renderer {
                 ctx.insert("lang", &config.default_language);
                 self.render_file("manifest.webmanifest", &ctx, path)
             }
-            Recipe::SitemapPart(part) => self.sitemap_part(path, &self.sitemap_entries(*part)),
+            Recipe::SitemapPart(part) => {
+                let entries = match gathered {
+                    Gathered::Entries(entries) => entries,
+                    _ => self.sitemap_entries(*part),
+                };
+                let mut ctx = Context::new();
+                ctx.insert("entries", &entries);
+                self.render_file("sitemap.xml", &ctx, path)
+            }
             Recipe::SitemapIndex => {
                 let mut ctx = Context::new();
                 ctx.insert("sitemaps", &self.sitemap_urls());
@@ -76,14 +94,26 @@ impl Renderer {
         }
     }
 
-    /// A fingerprint of everything the file at `path` is made from, or
-    /// `None` for a static file (compared by its bytes instead).
-    pub(super) fn fingerprint(&self, path: &str, recipe: &Recipe) -> Result<Option<u64>> {
+    /// A fingerprint of everything the file at `path` is made from (`None`
+    /// for a static file, compared by its bytes instead), and what was
+    /// gathered for it that making the file needs too.
+    pub(super) fn fingerprint(
+        &self,
+        path: &str,
+        recipe: &Recipe,
+    ) -> Result<(Option<u64>, Gathered)> {
         let f = Fingerprint::new().with(&self.global).with(path);
-        Ok(Some(match recipe {
+        let print = match recipe {
             Recipe::Page(p) => {
                 let info = &self.infos[*p];
-                self.page_fingerprint(info, &self.versions(info))?
+                let versions = self.versions(info);
+                let print = self.page_fingerprint(info, &versions)?;
+                return Ok((Some(print), Gathered::Versions(versions)));
+            }
+            Recipe::SitemapPart(part) => {
+                let entries = self.sitemap_entries(*part);
+                let print = f.with_serialized(&entries).value();
+                return Ok((Some(print), Gathered::Entries(entries)));
             }
             Recipe::Feed { listing, .. } => {
                 let listing = &self.ix.listings[*listing];
@@ -98,11 +128,11 @@ impl Renderer {
                     .value()
             }
             Recipe::Redirect { to, lang } => f.with(to).with(lang).value(),
-            Recipe::SitemapPart(part) => f.with_serialized(&self.sitemap_entries(*part)).value(),
             Recipe::SitemapIndex => f.with(&self.sitemap_urls()).value(),
             Recipe::NotFound | Recipe::Manifest | Recipe::Robots => f.value(),
-            Recipe::Static(_) => return Ok(None),
-        }))
+            Recipe::Static(_) => return Ok((None, Gathered::Nothing)),
+        };
+        Ok((Some(print), Gathered::Nothing))
     }
 
     /// The dated articles a listing's feeds show.
@@ -200,12 +230,6 @@ impl Renderer {
                 }
             })
             .collect()
-    }
-
-    pub(super) fn sitemap_part(&self, path: &str, entries: &[SitemapEntry]) -> Result<Vec<u8>> {
-        let mut ctx = Context::new();
-        ctx.insert("entries", entries);
-        self.render_file("sitemap.xml", &ctx, path)
     }
 
     /// URLs of the sitemap parts, for the sitemap index.

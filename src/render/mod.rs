@@ -97,6 +97,16 @@ enum Recipe {
     Robots,
 }
 
+/// What a file's fingerprint needed that making it needs too, so a build
+/// gathers it once.
+enum Gathered {
+    Nothing,
+    /// A page's paths in each language.
+    Versions(BTreeMap<String, String>),
+    /// A sitemap part's entries.
+    Entries(Vec<extras::SitemapEntry>),
+}
+
 /// Makes the files of one build of the site.
 pub struct Renderer {
     site: Arc<Site>,
@@ -280,7 +290,7 @@ impl Renderer {
     /// Makes file number `n` of [`Renderer::paths`].
     pub fn make(&self, n: usize) -> Result<Vec<u8>> {
         let (path, recipe) = &self.files[n];
-        self.make_recipe(path, recipe)
+        self.make_recipe(path, recipe, Gathered::Nothing)
     }
 
     /// Numbers (of [`Renderer::paths`]) of the pages an edit of these
@@ -329,38 +339,13 @@ impl Renderer {
     /// Hands `path` to the sink: the earlier build's file if its fingerprint
     /// matches, else a new one.
     fn emit(&self, sink: &dyn Sink, path: &str, recipe: &Recipe) -> Result<()> {
-        let (fingerprint, bytes) = match recipe {
-            // Computed once for the fingerprint and the page.
-            Recipe::Page(p) => {
-                let info = &self.infos[*p];
-                let versions = self.versions(info);
-                let fingerprint = self.page_fingerprint(info, &versions)?;
-                if sink.reuse(path, fingerprint) {
-                    return Ok(());
-                }
-                (Some(fingerprint), self.render_page(info, &versions)?)
-            }
-            Recipe::SitemapPart(part) => {
-                let entries = self.sitemap_entries(*part);
-                let fingerprint = Fingerprint::new()
-                    .with(&self.global)
-                    .with_serialized(&entries)
-                    .value();
-                if sink.reuse(path, fingerprint) {
-                    return Ok(());
-                }
-                (Some(fingerprint), self.sitemap_part(path, &entries)?)
-            }
-            _ => {
-                let fingerprint = self.fingerprint(path, recipe)?;
-                if let Some(f) = fingerprint
-                    && sink.reuse(path, f)
-                {
-                    return Ok(());
-                }
-                (fingerprint, self.make_recipe(path, recipe)?)
-            }
-        };
+        let (fingerprint, gathered) = self.fingerprint(path, recipe)?;
+        if let Some(f) = fingerprint
+            && sink.reuse(path, f)
+        {
+            return Ok(());
+        }
+        let bytes = self.make_recipe(path, recipe, gathered)?;
         sink.put(Output {
             path: path.to_string(),
             bytes,
