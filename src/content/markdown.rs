@@ -101,8 +101,7 @@ fn render_inner(
     resolve: &dyn Fn(&str) -> Option<String>,
     summary_only: bool,
 ) -> Result<Rendered, MarkdownError> {
-    let has_more =
-        summary_only && memchr::memmem::find(body.as_bytes(), b"<!-- more -->").is_some();
+    let has_more = summary_only && super::has(body, "<!-- more -->");
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

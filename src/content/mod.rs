@@ -203,8 +203,9 @@ pub fn load_cached(
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Content, Errors> {
+    let find_all = || discover(root).map_err(|e| Errors(vec![e.relative_to(root)]));
     let Some(cache) = cache else {
-        let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
+        let files = find_all()?;
         let results: Vec<Result<Loaded>> = files
             .par_iter()
             .map(|path| load_file(root, path, config))
@@ -220,7 +221,7 @@ pub fn load_cached(
             patch(&mut entries, &changed);
         }
         _ => {
-            let files = discover(root).map_err(|e| Errors(vec![e.relative_to(root)]))?;
+            let files = find_all()?;
             let mut before: HashMap<PathBuf, Option<(FileStamp, Loaded)>> =
                 entries.into_iter().map(|e| (e.path, e.loaded)).collect();
             entries = files
