@@ -3,17 +3,21 @@
 //! again. This makes a no-change rebuild skip all rendering and lets `serve`
 //! re-render only the pages an edit can change.
 //!
-//! Fingerprints use std's SipHash with its fixed keys: deterministic for a
-//! given program, and every fingerprint includes [`program`], so a new
-//! bulletin (whose std might hash differently) simply renders everything
-//! once. Asset file names, which should survive upgrades, use [`of_bytes`].
+//! Fingerprints use XXH3 (64-bit): deterministic, of good quality, and
+//! several times faster than std's SipHash on the article texts every build
+//! fingerprints (SipHash was 2 % of a build). `Hash` impls may differ
+//! between Rust releases, but every fingerprint includes [`program`], so a
+//! new bulletin simply renders everything once. Asset file names, which
+//! should survive upgrades, use [`of_bytes`].
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3Default;
 
 /// A 64-bit hasher of page inputs; also an `io::Write`, so serde can
 /// serialize straight into it.
 #[derive(Clone, Default)]
-pub struct Fingerprint(DefaultHasher);
+pub struct Fingerprint(Xxh3Default);
 
 impl Fingerprint {
     pub fn new() -> Fingerprint {
@@ -35,17 +39,17 @@ impl Fingerprint {
     }
 
     pub fn value(self) -> u64 {
-        self.0.finish()
+        self.0.digest()
     }
 }
 
 impl Hasher for Fingerprint {
     fn finish(&self) -> u64 {
-        self.0.finish()
+        self.0.digest()
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
+        self.0.update(bytes);
     }
 }
 
