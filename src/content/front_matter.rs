@@ -436,6 +436,18 @@ mod tests {
         assert!(e.message.contains("colour"));
         let e = parse("+++\ntitle = \"A\"\ntags = 3\n+++\n").unwrap_err();
         assert_eq!(e.position.unwrap().line, 3);
+        assert!(e.message.contains("`tags`"), "{e}");
+        let e = parse("+++\ndraft = true\ntitle = 5\n+++\n").unwrap_err();
+        let at = e.position.unwrap();
+        assert_eq!((at.line, at.column), (3, 9), "{e}");
+        assert!(e.message.contains("`title`"), "{e}");
+    }
+
+    #[test]
+    fn one_term_is_a_list_of_one() {
+        let fm = parse("+++\ntitle = \"A\"\ntags = \"media\"\n+++\n").unwrap();
+        assert_eq!(fm.taxonomies["tags"], ["media"]);
+        assert_eq!(fm.title.as_deref(), Some("A"));
     }
 
     #[test]
