@@ -41,7 +41,11 @@ pub fn render_site(
     let rendering = renderer
         .render_all(sink)
         .map_err(|e| relative_to(&options.root, e))?;
-    Ok((renderer.site_arc(), rendering))
+    let site = renderer.site_arc();
+    // Freeing the model (every article's value, the templates) takes a
+    // few milliseconds on one thread: let it overlap what comes next.
+    std::thread::spawn(move || drop(renderer));
+    Ok((site, rendering))
 }
 
 /// Loads and resolves the site, ready to render, re-reading only content

@@ -330,12 +330,12 @@ impl Config {
 
     /// The absolute URL of a site path such as `/fa/news/x/`.
     pub fn absolute_url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, crate::site::encode_path(path))
+        crate::site::prefixed_path(&self.base_url, path)
     }
 
     /// The root-relative URL (base path included) of a site path.
     pub fn relative_url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, crate::site::encode_path(path))
+        crate::site::prefixed_path(&self.base_path, path)
     }
 }
 

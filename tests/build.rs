@@ -505,3 +505,25 @@ fn every_page_has_a_description_even_when_the_site_gives_none() {
             .contains("name=\"description\" content=\"خبرنامه\"")
     );
 }
+
+#[test]
+fn structured_data_cannot_close_its_script_element() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"Tags & </script><b>\"\ndate = 2020-01-01\n+++\n\nText.\n",
+    );
+    site.build_ok();
+    let html = site.read("news/a/index.html");
+    let script = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .expect("a JSON-LD script");
+    assert!(
+        script.contains(r#""headline":"Tags \u0026 \u003c/script\u003e\u003cb\u003e""#),
+        "{script}"
+    );
+    let data: serde_json::Value = serde_json::from_str(script).unwrap();
+    assert_eq!(data["headline"], "Tags & </script><b>");
+}

@@ -131,7 +131,8 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     let description = a
         .description
         .clone()
-        .unwrap_or_else(|| truncate(&strip_tags(summary), 200));
+        // Stripping stops past the 200 characters the description keeps.
+        .unwrap_or_else(|| truncate(&strip_tags(summary, 201), 200));
     PageDetails {
         // A story without text to summarize is described by its headline.
         description: if description.trim().is_empty() {
@@ -154,9 +155,10 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
 }
 
 /// Plain text of an HTML fragment, for descriptions: tags dropped, the
-/// entities pulldown-cmark writes decoded, whitespace runs made one space.
-/// One pass: it runs on every article's summary.
-pub fn strip_tags(html: &str) -> String {
+/// entities pulldown-cmark writes decoded, whitespace runs made one space;
+/// its first `max_chars` characters. One pass: it runs on every article's
+/// summary.
+pub fn strip_tags(html: &str, max_chars: usize) -> String {
     const ENTITIES: [(&str, char); 5] = [
         ("&amp;", '&'),
         ("&lt;", '<'),
@@ -164,10 +166,13 @@ pub fn strip_tags(html: &str) -> String {
         ("&quot;", '"'),
         ("&#39;", '\''),
     ];
-    let mut out = String::with_capacity(html.len());
-    let (mut in_tag, mut space) = (false, false);
+    let mut out = String::with_capacity(html.len().min(max_chars.saturating_mul(4)));
+    let (mut in_tag, mut space, mut count) = (false, false, 0);
     let mut chars = html.char_indices();
     while let Some((i, c)) = chars.next() {
+        if count == max_chars {
+            break;
+        }
         let c = match c {
             '<' => {
                 in_tag = true;
@@ -193,8 +198,13 @@ pub fn strip_tags(html: &str) -> String {
             if space {
                 out.push(' ');
                 space = false;
+                count += 1;
+                if count == max_chars {
+                    break;
+                }
             }
             out.push(c);
+            count += 1;
         }
     }
     out
@@ -345,11 +355,19 @@ mod tests {
     fn descriptions_are_plain_text() {
         assert_eq!(
             strip_tags(
-                "<p>Tom &amp; Jerry  <em>meet</em>\n at&nbsp;the &lt;b&gt; &amp;lt; sign.</p>\n<p>Next</p>"
+                "<p>Tom &amp; Jerry  <em>meet</em>\n at&nbsp;the &lt;b&gt; &amp;lt; sign.</p>\n<p>Next</p>",
+                usize::MAX
             ),
             "Tom & Jerry meet at&nbsp;the <b> &lt; sign. Next"
         );
-        assert_eq!(strip_tags("  <br>  "), "");
+        assert_eq!(strip_tags("  <br>  ", usize::MAX), "");
         assert_eq!(truncate("one two three", 8), "one two…");
+        // Stopping early keeps the first characters of the whole.
+        let html = "<p>Сорок  <b>слов</b> &amp; больше</p> <p>два</p>";
+        let whole = strip_tags(html, usize::MAX);
+        for max in 0..whole.chars().count() + 2 {
+            let prefix: String = whole.chars().take(max).collect();
+            assert_eq!(strip_tags(html, max), prefix, "{max}");
+        }
     }
 }

@@ -33,7 +33,16 @@ const PATH: &AsciiSet = &CONTROLS
 
 /// A site path (`/fa/اخبار/`) as it goes into an `href`.
 pub fn encode_path(path: &str) -> String {
-    utf8_percent_encode(path, PATH).to_string()
+    prefixed_path("", path)
+}
+
+/// `prefix` followed by the encoded `path`, in one allocation: every page
+/// builds dozens of URLs, and formatting them was 2 % of a build.
+pub fn prefixed_path(prefix: &str, path: &str) -> String {
+    let mut url = String::with_capacity(prefix.len() + path.len() * 2);
+    url.push_str(prefix);
+    url.extend(utf8_percent_encode(path, PATH));
+    url
 }
 
 /// A section of one language: its articles and its `_index.md`, if any.
