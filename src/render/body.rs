@@ -29,7 +29,7 @@ pub(super) fn render_body(
         }),
         Body::Markdown { .. } => {
             let text = a.markdown(&site.root)?;
-            let text = text.as_str();
+            let text: &str = &text;
             let render = if summary_only {
                 |text: &str, unsafe_html, highlight, resolve: &dyn Fn(&str) -> Option<String>| {
                     markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
