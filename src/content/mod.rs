@@ -574,6 +574,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn texts_past_the_budget_are_read_again_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+        )
+        .unwrap();
+        let path = root.join("content/a.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let body = "\nПервый абзац.\n\n## Второй\n";
+        std::fs::write(&path, format!("\u{feff}+++\ntitle = \"A\"\n+++\n{body}")).unwrap();
+        let config = Config::load(root).unwrap();
+        let budget = TextBudget::new(body.len() + 1);
+        let load = || match load_file(root, &path, &config, &budget).unwrap() {
+            Loaded::Article(a) => a,
+            Loaded::Section(_) => panic!("an article"),
+        };
+        let (kept, read) = (load(), load());
+        assert!(matches!(kept.body, Body::Markdown { text: Some(_), .. }));
+        assert!(matches!(read.body, Body::Markdown { text: None, .. }));
+        assert_eq!(kept.markdown(root).unwrap(), body);
+        assert_eq!(read.markdown(root).unwrap(), body);
+    }
+
+    #[test]
     fn a_load_told_what_changed_equals_a_fresh_one() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
