@@ -10,13 +10,10 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::locale::dates::{DateFormat, SiteDates};
 
-/// Reads the language of the page being rendered from the context.
-fn page_lang(state: &State) -> String {
-    state
-        .get::<String>("lang")
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+/// The language of the page being rendered, from the context; kept as the
+/// context's value (no copy of the text), read with [`Value::as_str`].
+fn page_lang(state: &State) -> Option<Value> {
+    state.get::<Value>("lang").ok().flatten()
 }
 
 /// Builds Tera with every template of `theme`.
@@ -27,19 +24,23 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let format_name: String = kwargs.get("format")?.unwrap_or_else(|| "long".to_string());
-            let format = DateFormat::parse(&format_name).ok_or_else(|| {
+            let format_name: &str = kwargs.get("format")?.unwrap_or("long");
+            let format = DateFormat::parse(format_name).ok_or_else(|| {
             tera::Error::message(format!(
                 "unknown date format `{format_name}`: use long, medium, short, month_year or year"
             ))
         })?;
-            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            let page = page_lang(state);
+            let lang: &str = kwargs
+                .get("lang")?
+                .or(page.as_ref().and_then(Value::as_str))
+                .unwrap_or_default();
             // RFC 3339 strings carry the local date in their first ten characters.
             let civil: jiff::civil::Date = value
                 .get(..10)
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
-            let formatters = d.get(&lang).ok_or_else(|| {
+            let formatters = d.get(lang).ok_or_else(|| {
                 tera::Error::message(format!("`{lang}` is not a language of this site"))
             })?;
             Ok(formatters.format(civil, format))
@@ -49,23 +50,33 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
     tera.register_filter(
         "digits",
         move |value: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
+            let page = page_lang(state);
+            let lang: &str = kwargs
+                .get("lang")?
+                .or(page.as_ref().and_then(Value::as_str))
+                .unwrap_or_default();
             let text = match value.as_str() {
                 Some(s) => s.to_string(),
                 None => value.to_string(),
             };
-            Ok(d.get(&lang)
+            Ok(d.get(lang)
                 .map_or(text.clone(), |f| f.localize_digits(&text)))
         },
     );
     let strings = Arc::clone(theme);
     tera.register_function(
         "t",
-        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let key: &str = kwargs.must_get("key")?;
             Ok(match kwargs.get::<&str>("lang")? {
-                Some(lang) => strings.strings.get(lang, key),
-                None => strings.strings.get(&page_lang(state), key),
+                Some(lang) => strings.strings.value(lang, key),
+                None => strings.strings.value(
+                    page_lang(state)
+                        .as_ref()
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                    key,
+                ),
             })
         },
     );
@@ -74,8 +85,12 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
         "url",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
-            let lang: String = kwargs.get("lang")?.unwrap_or_else(|| page_lang(state));
-            let prefix = cfg.language(&lang).map_or("", |l| l.prefix.as_str());
+            let page = page_lang(state);
+            let lang: &str = kwargs
+                .get("lang")?
+                .or(page.as_ref().and_then(Value::as_str))
+                .unwrap_or_default();
+            let prefix = cfg.language(lang).map_or("", |l| l.prefix.as_str());
             let path = path.trim_start_matches('/');
             Ok(cfg.relative_url(&format!("{prefix}/{path}")))
         },

@@ -178,6 +178,9 @@ pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// The theme's translated strings (`i18n/<lang>.toml`), read through `t()`.
 pub struct Strings {
     by_lang: HashMap<String, HashMap<String, String>>,
+    /// The same strings as template values, which `t()` hands out without
+    /// copying them (it is called a dozen times on every page).
+    values: HashMap<String, HashMap<String, tera::Value>>,
     default_lang: String,
     missing: Mutex<std::collections::BTreeSet<(String, String)>>,
 }
@@ -201,8 +204,19 @@ impl Strings {
             })?;
             by_lang.insert(lang.to_string(), table.into_iter().collect());
         }
+        let values = by_lang
+            .iter()
+            .map(|(lang, strings): (&String, &HashMap<String, String>)| {
+                let values = strings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), tera::Value::from(v.as_str())))
+                    .collect();
+                (lang.clone(), values)
+            })
+            .collect();
         Ok(Strings {
             by_lang,
+            values,
             default_lang: default_lang.to_string(),
             missing: Mutex::default(),
         })
@@ -223,6 +237,14 @@ impl Strings {
             .and_then(|m| m.get(key))
             .cloned()
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// [`Strings::get`] as a template value.
+    pub fn value(&self, lang: &str, key: &str) -> tera::Value {
+        match self.values.get(lang).and_then(|m| m.get(key)) {
+            Some(v) => v.clone(),
+            None => tera::Value::from(self.get(lang, key)),
+        }
     }
 
     /// A fingerprint of every string in every language.
