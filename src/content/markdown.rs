@@ -242,9 +242,10 @@ fn render_inner(
 
     let split = more_at.or(first_paragraph_end).unwrap_or(events.len());
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events[..split].iter().cloned());
+    let mut events = events.into_iter();
+    pulldown_cmark::html::push_html(&mut html, events.by_ref().take(split));
     let summary = html.clone();
-    pulldown_cmark::html::push_html(&mut html, events[split..].iter().cloned());
+    pulldown_cmark::html::push_html(&mut html, events);
     Ok(Rendered {
         html,
         summary,

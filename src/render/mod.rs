@@ -413,7 +413,8 @@ impl Renderer {
         let mut map = value.into_map().unwrap_or_default();
         map.insert(
             "card".into(),
-            Value::safe_string(&String::from_utf8(card).unwrap_or_default()),
+            // Tera writes UTF-8; checked all the same, the fast way.
+            Value::safe_string(simdutf8::basic::from_utf8(&card).unwrap_or_default()),
         );
         Ok(Value::from(map))
     }
