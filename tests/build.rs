@@ -513,6 +513,10 @@ fn structured_data_cannot_close_its_script_element() {
         "content/en/news/a.md",
         "+++\ntitle = \"Tags & </script><b>\"\ndate = 2020-01-01\n+++\n\nText.\n",
     );
+    site.write(
+        "content/en/news/b.md",
+        "+++\ntitle = \"B\"\ndate = 2020-01-01T10:00:00Z\nupdated = 2020-01-02T10:00:00Z\nauthors = [\"Ann\", \"Bob\"]\n+++\n\nText.\n",
+    );
     site.build_ok();
     let html = site.read("news/a/index.html");
     let script = html
@@ -526,4 +530,18 @@ fn structured_data_cannot_close_its_script_element() {
     );
     let data: serde_json::Value = serde_json::from_str(script).unwrap();
     assert_eq!(data["headline"], "Tags & </script><b>");
+    assert_eq!(data["@type"], "NewsArticle");
+    assert_eq!(data["author"][0]["@type"], "Organization");
+    assert_eq!(data["datePublished"], data["dateModified"]);
+    let html = site.read("news/b/index.html");
+    let script = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(script).unwrap();
+    assert_eq!(data["author"][1]["name"], "Bob");
+    assert_eq!(data["author"][1]["@type"], "Person");
+    assert_eq!(data["dateModified"], "2020-01-02T10:00:00Z");
+    assert_eq!(data["url"], "https://example.org/news/b/");
 }

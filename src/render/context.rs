@@ -79,6 +79,59 @@ pub struct PageDetails {
     pub image_width: Option<usize>,
     pub image_height: Option<usize>,
     pub source: String,
+    /// The page's schema.org `NewsArticle` as JSON, safe inside
+    /// `<script type="application/ld+json">`. Made here rather than in the
+    /// template: a dozen `json` filter calls were 3 % of a build.
+    pub structured_data: String,
+}
+
+/// schema.org's `NewsArticle`, as search engines read it.
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    url: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[&'a str; 1]>,
+    author: Vec<Agent<'a>>,
+    publisher: Agent<'a>,
+}
+
+#[derive(Serialize)]
+struct Agent<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+/// JSON that cannot end the `<script>` element it sits in: `<`, `>` and
+/// `&` are written as escapes (still the same JSON).
+pub fn script_safe_json(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 /// A fingerprint of what [`page_details`] is made from, without making it
@@ -133,21 +186,60 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         .clone()
         // Stripping stops past the 200 characters the description keeps.
         .unwrap_or_else(|| truncate(&strip_tags(summary, 201), 200));
-    PageDetails {
-        // A story without text to summarize is described by its headline.
-        description: if description.trim().is_empty() {
-            a.title.clone()
+    // A story without text to summarize is described by its headline.
+    let description = if description.trim().is_empty() {
+        a.title.clone()
+    } else {
+        description
+    };
+    let image_permalink = a.image.as_ref().map(|img| {
+        if img.contains("://") {
+            img.clone()
         } else {
-            description
+            config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
+        }
+    });
+    let permalink = config.absolute_url(&site.paths[i]);
+    let site_name = config.language(&a.lang).map_or("", |l| l.title.as_str());
+    let organization = Agent {
+        kind: "Organization",
+        name: site_name,
+    };
+    let news_article = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        headline: &a.title,
+        description: &description,
+        in_language: &a.lang,
+        url: &permalink,
+        main_entity_of_page: &permalink,
+        date_published: a.date.as_ref().map(rfc3339),
+        date_modified: a
+            .date
+            .as_ref()
+            .map(|d| rfc3339(a.updated.as_ref().unwrap_or(d))),
+        image: image_permalink.as_deref().map(|i| [i]),
+        author: if a.authors.is_empty() {
+            vec![Agent {
+                kind: "Organization",
+                name: site_name,
+            }]
+        } else {
+            a.authors
+                .iter()
+                .map(|name| Agent {
+                    kind: "Person",
+                    name,
+                })
+                .collect()
         },
+        publisher: organization,
+    };
+    PageDetails {
+        structured_data: script_safe_json(serde_json::to_string(&news_article).unwrap_or_default()),
+        description,
         translations,
-        image_permalink: a.image.as_ref().map(|img| {
-            if img.contains("://") {
-                img.clone()
-            } else {
-                config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
-            }
-        }),
+        image_permalink,
         image_width: size.map(|s| s.width),
         image_height: size.map(|s| s.height),
         source: a.source.to_string_lossy().replace('\\', "/"),

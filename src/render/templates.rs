@@ -123,19 +123,7 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
         |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let json =
                 serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))?;
-            if !json.contains(['<', '>', '&']) {
-                return Ok(Value::safe_string(&json));
-            }
-            let mut safe = String::with_capacity(json.len() + 16);
-            for c in json.chars() {
-                match c {
-                    '<' => safe.push_str("\\u003c"),
-                    '>' => safe.push_str("\\u003e"),
-                    '&' => safe.push_str("\\u0026"),
-                    c => safe.push(c),
-                }
-            }
-            Ok(Value::safe_string(&safe))
+            Ok(Value::safe_string(&super::context::script_safe_json(json)))
         },
     );
 
