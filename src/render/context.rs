@@ -119,18 +119,22 @@ struct Agent<'a> {
 /// JSON that cannot end the `<script>` element it sits in: `<`, `>` and
 /// `&` are written as escapes (still the same JSON).
 pub fn script_safe_json(json: String) -> String {
-    if !json.contains(['<', '>', '&']) {
+    let bytes = json.as_bytes();
+    if memchr::memchr3(b'<', b'>', b'&', bytes).is_none() {
         return json;
     }
     let mut safe = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            c => safe.push(c),
-        }
+    let mut from = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
+        safe.push_str(&json[from..at]);
+        safe.push_str(match bytes[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        from = at + 1;
     }
+    safe.push_str(&json[from..]);
     safe
 }
 
@@ -304,11 +308,12 @@ pub fn strip_tags(html: &str, max_chars: usize) -> String {
 
 /// Shortens `text` to about `max` characters at a word boundary.
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Where character `max` starts, if the text goes that far.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', '،']))
 }
 
@@ -454,6 +459,12 @@ mod tests {
         );
         assert_eq!(strip_tags("  <br>  ", usize::MAX), "");
         assert_eq!(truncate("one two three", 8), "one two…");
+        assert_eq!(truncate("one two", 7), "one two");
+        assert_eq!(truncate("یک دو، سه", 7), "یک دو…");
+        assert_eq!(
+            script_safe_json(r#"{"a":"<b> & </script>"}"#.into()),
+            r#"{"a":"\u003cb\u003e \u0026 \u003c/script\u003e"}"#
+        );
         // Stopping early keeps the first characters of the whole.
         let html = "<p>Сорок  <b>слов</b> &amp; больше</p> <p>два</p>";
         let whole = strip_tags(html, usize::MAX);
