@@ -153,17 +153,14 @@ impl Renderer {
         let lang = self.lang_of(&listing.lang);
         let items = self.feed_items(listing);
         let heading = self.list_heading(listing);
-        let entries: Vec<Value> = if config.feeds.full_content {
-            items
-                .iter()
-                .map(|&i| self.full_page(i))
-                .collect::<Result<_>>()?
-        } else {
-            items
-                .iter()
-                .map(|&i| self.value(i).cloned())
-                .collect::<Result<_>>()?
-        };
+        let atom = template == "atom.xml";
+        let entries: Vec<Value> = items
+            .iter()
+            .map(|&i| {
+                let (entry, item) = self.feed_entry(i)?;
+                Ok(if atom { entry.clone() } else { item.clone() })
+            })
+            .collect::<Result<_>>()?;
         let updated = items
             .iter()
             .filter_map(|&i| {
@@ -201,6 +198,48 @@ impl Renderer {
         );
         ctx.insert("entries", &entries);
         self.render_file(template, &ctx, path)
+    }
+
+    /// Article `i` as an Atom entry and as an RSS item (`atom_entry.xml`,
+    /// `rss_item.xml`), rendered once however many feeds show it.
+    fn feed_entry(&self, i: usize) -> Result<&(Value, Value)> {
+        if let Some(entry) = self.feed_entries[i].get() {
+            return Ok(entry);
+        }
+        let config = &self.site.config;
+        let page = if config.feeds.full_content {
+            self.full_page(i)?
+        } else {
+            self.value(i)?.clone()
+        };
+        let article = &self.site.articles[i];
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("page", page);
+        ctx.insert("lang", &article.lang);
+        if let Some(language) = self.languages.get(&article.lang) {
+            ctx.insert_value("language", language.clone());
+        }
+        ctx.insert_value("config", self.config_value.clone());
+        ctx.insert(
+            "feed",
+            &serde_json::json!({ "full_content": config.feeds.full_content }),
+        );
+        let render = |template: &str| -> Result<Value> {
+            let mut bytes = Vec::with_capacity(2048);
+            self.tera
+                .render_to(template, &ctx, &mut bytes)
+                .map_err(|e| {
+                    let doing = format!("rendering the feed entry of {}", article.source.display());
+                    super::templates::template_error(&self.theme, &e, &doing)
+                })?;
+            // Tera writes UTF-8; checked all the same, the fast way.
+            Ok(Value::safe_string(
+                simdutf8::basic::from_utf8(&bytes).unwrap_or_default(),
+            ))
+        };
+        let made = (render("atom_entry.xml")?, render("rss_item.xml")?);
+        // Two threads may make it at once; both make the same.
+        Ok(self.feed_entries[i].get_or_init(|| made))
     }
 
     /// The entries of sitemap part `part`: one file's worth at a time, so

@@ -120,6 +120,9 @@ pub struct Renderer {
     /// Each article's template value (with its card) and a fingerprint of
     /// what it and its page are made from; made when first needed.
     values: Vec<OnceLock<(Value, u64)>>,
+    /// Each article's Atom entry and RSS item, made when a feed first shows
+    /// it and then shared by every feed that does (home, section, terms).
+    feed_entries: Vec<OnceLock<(Value, Value)>>,
     /// Fingerprint of what every page depends on: the program, the
     /// configuration, the theme, the navigation.
     global: u64,
@@ -192,6 +195,7 @@ impl Renderer {
             config_value: Value::from_serializable(config),
             infos: Arc::new(page_infos(&site, &ix)),
             values: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
+            feed_entries: (0..site.articles.len()).map(|_| OnceLock::new()).collect(),
             languages,
             all_languages,
             site,
@@ -236,6 +240,7 @@ impl Renderer {
             dates: Arc::clone(&self.dates),
             highlighter: Highlighter::default(),
             values: (0..self.values.len()).map(|_| OnceLock::new()).collect(),
+            feed_entries: (0..self.values.len()).map(|_| OnceLock::new()).collect(),
             global: self.global,
             config_value: self.config_value.clone(),
             languages: self.languages.clone(),
