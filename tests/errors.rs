@@ -198,6 +198,20 @@ fn template_error_names_the_template() {
 }
 
 #[test]
+fn feed_entry_template_error_names_the_template_and_the_article() {
+    let (site, before) = built_site();
+    site.write(
+        "templates/atom_entry.xml",
+        "<entry>{{ page.title | date(format=\"long\") }}</entry>\n",
+    );
+    assert_fails_naming(
+        &site,
+        &before,
+        &["templates/atom_entry.xml", "feed entry of content/"],
+    );
+}
+
+#[test]
 fn missing_title() {
     let (site, before) = built_site();
     site.write("content/en/news/bad.md", "+++\ndate = 2020-01-01\n+++\nx\n");
