@@ -578,7 +578,8 @@ impl Renderer {
 
     /// Renders `template` with `ctx`, the file at `path`.
     pub(super) fn render_file(&self, template: &str, ctx: &Context, path: &str) -> Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(16 * 1024);
+        // Most pages fit, so few grow (growing copies what was written).
+        let mut bytes = Vec::with_capacity(32 * 1024);
         self.tera
             .render_to(template, ctx, &mut bytes)
             .map_err(|e| {
