@@ -49,6 +49,9 @@ pub struct Term {
     pub name: String,
     pub slug: String,
     pub path: String,
+    /// The root-relative URL of `path`, encoded once: every article, list
+    /// and feed showing the term links to it.
+    pub url: String,
     pub items: Vec<usize>,
 }
 
@@ -201,9 +204,11 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
                 let at = match by_slug.get(slug.as_str()) {
                     Some(&at) => at,
                     None => {
+                        let term_path = format!("{path}{slug}/");
                         terms.push(Term {
                             name: name.trim().to_string(),
-                            path: format!("{path}{slug}/"),
+                            url: site.config.relative_url(&term_path),
+                            path: term_path,
                             slug: slug.clone(),
                             items: Vec::new(),
                         });

@@ -339,7 +339,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
             .or_default()
             .push(Link {
                 name: term.name.clone(),
-                url: config.relative_url(&term.path),
+                url: term.url.clone(),
             });
     }
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);

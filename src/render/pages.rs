@@ -240,7 +240,7 @@ impl Renderer {
                     .map(|term| {
                         serde_json::json!({
                             "name": term.name, "slug": term.slug,
-                            "url": self.site.config.relative_url(&term.path),
+                            "url": term.url,
                             "count": term.items.len(),
                             "count_label": self.number(&t.lang, term.items.len()),
                         })
@@ -352,7 +352,15 @@ impl Renderer {
             .take(listing.paginate_by)
             .map(|&i| self.value(i).cloned())
             .collect::<Result<_>>()?;
-        let url = |n: usize| config.relative_url(&index::page_path(&listing.path, n));
+        // The list's URL, encoded once; `page/N/` needs no encoding.
+        let first = config.relative_url(&listing.path);
+        let url = |n: usize| {
+            if n <= 1 {
+                first.clone()
+            } else {
+                format!("{first}page/{n}/")
+            }
+        };
         let paginator = Paginator {
             pages,
             current_index: page,
@@ -450,7 +458,7 @@ impl Renderer {
                     "taxonomy",
                     &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
                 );
-                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": config.relative_url(&term.path), "count": term.items.len() }));
+                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() }));
                 ("term", term.name.clone(), "taxonomy_term.html".into())
             }
             ListKind::Year { year } => {
