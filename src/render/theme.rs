@@ -179,8 +179,9 @@ pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 pub struct Strings {
     by_lang: HashMap<String, HashMap<String, String>>,
     /// The same strings as template values, which `t()` hands out without
-    /// copying them (it is called a dozen times on every page).
-    values: HashMap<String, HashMap<String, tera::Value>>,
+    /// copying them (it is called a dozen times on every page): per
+    /// language, sorted by key, searched without hashing.
+    values: Vec<(String, Vec<(String, tera::Value)>)>,
     default_lang: String,
     missing: Mutex<std::collections::BTreeSet<(String, String)>>,
 }
@@ -207,10 +208,11 @@ impl Strings {
         let values = by_lang
             .iter()
             .map(|(lang, strings): (&String, &HashMap<String, String>)| {
-                let values = strings
+                let mut values: Vec<(String, tera::Value)> = strings
                     .iter()
                     .map(|(k, v)| (k.clone(), tera::Value::from(v.as_str())))
                     .collect();
+                values.sort_by(|a, b| a.0.cmp(&b.0));
                 (lang.clone(), values)
             })
             .collect();
@@ -241,7 +243,15 @@ impl Strings {
 
     /// [`Strings::get`] as a template value.
     pub fn value(&self, lang: &str, key: &str) -> tera::Value {
-        match self.values.get(lang).and_then(|m| m.get(key)) {
+        let found = self
+            .values
+            .iter()
+            .find(|(l, _)| l == lang)
+            .and_then(|(_, values)| {
+                let at = values.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+                Some(&values[at].1)
+            });
+        match found {
             Some(v) => v.clone(),
             None => tera::Value::from(self.get(lang, key)),
         }
