@@ -140,7 +140,7 @@ def main():
     print(f"\n{'articles':>9} {'tool':<28} {'output':<6} {'wall s':>8} {'peak MiB':>9} {'vs Hugo':>8}")
     for n, tool, fs, wall, peak in rows:
         hugo_row = next((r for r in rows if r[0] == n and r[1] == "hugo" and r[2] == fs), None)
-        ratio = f"{wall / hugo_row[3]:.2f}x" if hugo_row and tool == "bulletin" else ""
+        ratio = f"{wall / hugo_row[3]:.3f}x" if hugo_row and tool == "bulletin" else ""
         print(f"{3 * n:>9} {tool:<28} {fs:<6} {wall:>8.2f} {peak:>9.0f} {ratio:>8}")
     print(f"\n(medians of {args.runs} runs; 'vs Hugo' is bulletin's wall time over Hugo's; articles = 3 languages x size)")
 
