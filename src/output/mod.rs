@@ -93,6 +93,10 @@ pub struct Writer {
     /// What this build wrote or kept, with fingerprints, for the manifest.
     paths: Mutex<Vec<(String, Option<u64>)>>,
     staged: Mutex<Vec<String>>,
+    /// Folders (relative, as in output paths) made in `staging` so far: a
+    /// folder with several files (a term's page and feeds) is made once,
+    /// not asked for again (which costs a failed `mkdir` and a `stat`).
+    made: Mutex<std::collections::HashSet<String>>,
     unchanged: AtomicUsize,
     committed: bool,
 }
@@ -121,6 +125,7 @@ impl Writer {
             previous,
             paths: Mutex::default(),
             staged: Mutex::default(),
+            made: Mutex::default(),
             unchanged: AtomicUsize::new(0),
             committed: false,
         })
@@ -198,8 +203,20 @@ impl Sink for Writer {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             let staged = self.staging.join(&file.path);
-            if let Some(parent) = staged.parent() {
+            let folder = file.path.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let known = self
+                .made
+                .lock()
+                .expect("no panics while locked")
+                .contains(folder);
+            if !known && let Some(parent) = staged.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                // The folders above it exist now too.
+                let mut made = self.made.lock().expect("no panics while locked");
+                let mut above = folder;
+                while !above.is_empty() && made.insert(above.to_string()) {
+                    above = above.rsplit_once('/').map_or("", |(a, _)| a);
+                }
             }
             std::fs::write(&staged, &file.bytes).map_err(|e| Error::io(&staged, e))?;
             self.staged
