@@ -213,30 +213,13 @@ impl Renderer {
             self.value(i)?.clone()
         };
         let article = &self.site.articles[i];
-        let mut ctx = tera::Context::new();
-        ctx.insert_value("page", page);
-        ctx.insert("lang", &article.lang);
-        if let Some(language) = self.languages.get(&article.lang) {
-            ctx.insert_value("language", language.clone());
-        }
-        ctx.insert_value("config", self.config_value.clone());
+        let mut ctx = self.fragment_context("page", page, &article.lang);
         ctx.insert(
             "feed",
             &serde_json::json!({ "full_content": config.feeds.full_content }),
         );
-        let render = |template: &str| -> Result<Value> {
-            let mut bytes = Vec::with_capacity(2048);
-            self.tera
-                .render_to(template, &ctx, &mut bytes)
-                .map_err(|e| {
-                    let doing = format!("rendering the feed entry of {}", article.source.display());
-                    super::templates::template_error(&self.theme, &e, &doing)
-                })?;
-            // Tera writes UTF-8; checked all the same, the fast way.
-            Ok(Value::safe_string(
-                simdutf8::basic::from_utf8(&bytes).unwrap_or_default(),
-            ))
-        };
+        let doing = format!("rendering the feed entry of {}", article.source.display());
+        let render = |template: &str| self.render_fragment(template, &ctx, &doing);
         let made = (render("atom_entry.xml")?, render("rss_item.xml")?);
         // Two threads may make it at once; both make the same.
         Ok(self.feed_entries[i].get_or_init(|| made))

@@ -404,24 +404,38 @@ impl Renderer {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let ctx = self.fragment_context("item", value.clone(), &lang);
+        let card = self.render_fragment("article_card.html", &ctx, "rendering article cards")?;
+        let mut map = value.into_map().unwrap_or_default();
+        map.insert("card".into(), card);
+        Ok(Value::from(map))
+    }
+
+    /// The context of a piece of an article rendered once and shown in
+    /// many places (its card, its feed entries): the article's value as
+    /// `name`, its language and the configuration.
+    fn fragment_context(&self, name: &'static str, value: Value, lang: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert_value("item", value.clone());
-        ctx.insert("lang", &lang);
-        if let Some(language) = self.languages.get(&lang) {
+        ctx.insert_value(name, value);
+        ctx.insert("lang", lang);
+        if let Some(language) = self.languages.get(lang) {
             ctx.insert_value("language", language.clone());
         }
         ctx.insert_value("config", self.config_value.clone());
-        let mut card = Vec::with_capacity(2048);
+        ctx
+    }
+
+    /// Renders such a piece, as a value other templates show unescaped;
+    /// `doing` names it in errors.
+    fn render_fragment(&self, template: &str, ctx: &tera::Context, doing: &str) -> Result<Value> {
+        let mut bytes = Vec::with_capacity(2048);
         self.tera
-            .render_to("article_card.html", &ctx, &mut card)
-            .map_err(|e| templates::template_error(&self.theme, &e, "rendering article cards"))?;
-        let mut map = value.into_map().unwrap_or_default();
-        map.insert(
-            "card".into(),
-            // Tera writes UTF-8; checked all the same, the fast way.
-            Value::safe_string(simdutf8::basic::from_utf8(&card).unwrap_or_default()),
-        );
-        Ok(Value::from(map))
+            .render_to(template, ctx, &mut bytes)
+            .map_err(|e| templates::template_error(&self.theme, &e, doing))?;
+        // Tera writes UTF-8; checked all the same, the fast way.
+        Ok(Value::safe_string(
+            simdutf8::basic::from_utf8(&bytes).unwrap_or_default(),
+        ))
     }
 
     /// Every file of the site; an error if two would share a path.

@@ -10,10 +10,19 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::locale::dates::{DateFormat, SiteDates};
 
-/// The language of the page being rendered, from the context; kept as the
-/// context's value (no copy of the text), read with [`Value::as_str`].
-fn page_lang(state: &State) -> Option<Value> {
-    state.get::<Value>("lang").ok().flatten()
+/// Calls `f` with the language a filter or function works in: its `lang`
+/// argument, else the language of the page being rendered (read from the
+/// context without copying its text).
+fn in_lang<R>(
+    kwargs: &Kwargs,
+    state: &State,
+    f: impl FnOnce(&str) -> tera::TeraResult<R>,
+) -> tera::TeraResult<R> {
+    if let Some(lang) = kwargs.get::<&str>("lang")? {
+        return f(lang);
+    }
+    let page = state.get::<Value>("lang").ok().flatten();
+    f(page.as_ref().and_then(Value::as_str).unwrap_or_default())
 }
 
 /// Builds Tera with every template of `theme`.
@@ -30,37 +39,31 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
                 "unknown date format `{format_name}`: use long, medium, short, month_year or year"
             ))
         })?;
-            let page = page_lang(state);
-            let lang: &str = kwargs
-                .get("lang")?
-                .or(page.as_ref().and_then(Value::as_str))
-                .unwrap_or_default();
-            // RFC 3339 strings carry the local date in their first ten characters.
-            let civil: jiff::civil::Date = value
-                .get(..10)
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
-            let formatters = d.get(lang).ok_or_else(|| {
-                tera::Error::message(format!("`{lang}` is not a language of this site"))
-            })?;
-            Ok(formatters.format(civil, format))
+            in_lang(&kwargs, state, |lang| {
+                // RFC 3339 strings carry the local date in their first ten characters.
+                let civil: jiff::civil::Date = value
+                    .get(..10)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
+                let formatters = d.get(lang).ok_or_else(|| {
+                    tera::Error::message(format!("`{lang}` is not a language of this site"))
+                })?;
+                Ok(formatters.format(civil, format))
+            })
         },
     );
     let d = Arc::clone(dates);
     tera.register_filter(
         "digits",
         move |value: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let page = page_lang(state);
-            let lang: &str = kwargs
-                .get("lang")?
-                .or(page.as_ref().and_then(Value::as_str))
-                .unwrap_or_default();
             let text = match value.as_str() {
                 Some(s) => s.to_string(),
                 None => value.to_string(),
             };
-            Ok(d.get(lang)
-                .map_or(text.clone(), |f| f.localize_digits(&text)))
+            in_lang(&kwargs, state, |lang| {
+                Ok(d.get(lang)
+                    .map_or(text.clone(), |f| f.localize_digits(&text)))
+            })
         },
     );
     let strings = Arc::clone(theme);
@@ -68,16 +71,7 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let key: &str = kwargs.must_get("key")?;
-            Ok(match kwargs.get::<&str>("lang")? {
-                Some(lang) => strings.strings.value(lang, key),
-                None => strings.strings.value(
-                    page_lang(state)
-                        .as_ref()
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                    key,
-                ),
-            })
+            in_lang(&kwargs, state, |lang| Ok(strings.strings.value(lang, key)))
         },
     );
     let cfg = config.clone();
@@ -85,14 +79,11 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
         "url",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
-            let page = page_lang(state);
-            let lang: &str = kwargs
-                .get("lang")?
-                .or(page.as_ref().and_then(Value::as_str))
-                .unwrap_or_default();
-            let prefix = cfg.language(lang).map_or("", |l| l.prefix.as_str());
             let path = path.trim_start_matches('/');
-            Ok(cfg.relative_url(&format!("{prefix}/{path}")))
+            in_lang(&kwargs, state, |lang| {
+                let prefix = cfg.language(lang).map_or("", |l| l.prefix.as_str());
+                Ok(cfg.relative_url(&format!("{prefix}/{path}")))
+            })
         },
     );
 
