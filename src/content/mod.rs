@@ -181,34 +181,28 @@ pub struct LoadOptions {
 
 /// Finds every article and section file under `root/content`, sorted by path.
 pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
-    found(root).collect()
-}
-
-/// The content files of [`discover`], as the walk finds them.
-fn found(root: &Path) -> impl Iterator<Item = Result<PathBuf>> + Send {
     let content = root.join("content");
-    let walk = content.is_dir().then(|| {
-        walkdir::WalkDir::new(&content)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(".")))
-    });
-    walk.into_iter()
-        .flatten()
-        .filter_map(move |entry| match entry {
-            Ok(entry) => (entry.file_type().is_file() && is_source(entry.path()))
-                .then(|| Ok(entry.into_path())),
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content.clone());
-                Some(Err(Error::in_file(
-                    &path,
-                    format!("cannot read {}: {e}", path.display()),
-                )))
-            }
-        })
+    if !content.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(".")));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content.clone());
+            Error::in_file(&path, format!("cannot read {}: {e}", path.display()))
+        })?;
+        if entry.file_type().is_file() && is_source(entry.path()) {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
 }
 
 fn is_source(path: &Path) -> bool {
@@ -275,15 +269,11 @@ pub fn load_cached(
     let find_all = || discover(root).map_err(|e| Errors(vec![e.relative_to(root)]));
     let budget = TextBudget::new(TextBudget::DEFAULT);
     let Some(cache) = cache else {
-        // Files are read as the walk finds them, so the walk (serial)
-        // overlaps the reading; the walk's order is restored after.
-        let mut results: Vec<(usize, Result<Loaded>)> = found(root)
-            .enumerate()
-            .par_bridge()
-            .map(|(n, path)| (n, path.and_then(|p| load_file(root, &p, config, &budget))))
+        let files = find_all()?;
+        let mut results: Vec<Result<Loaded>> = files
+            .par_iter()
+            .map(|path| load_file(root, path, config, &budget))
             .collect();
-        results.sort_unstable_by_key(|(n, _)| *n);
-        let mut results: Vec<Result<Loaded>> = results.into_iter().map(|(_, r)| r).collect();
         budget.settle(&mut results);
         return collect(root, options, results);
     };
