@@ -604,15 +604,21 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
 mod tests {
     use super::*;
 
-    #[test]
-    fn texts_past_the_budget_are_read_again_the_same() {
+    /// An empty site: a temporary folder with a site.toml.
+    fn site_folder() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
         std::fs::write(
-            root.join("site.toml"),
+            dir.path().join("site.toml"),
             "title = \"T\"\nbase_url = \"https://x.org\"\n",
         )
         .unwrap();
+        dir
+    }
+
+    #[test]
+    fn texts_past_the_budget_are_read_again_the_same() {
+        let dir = site_folder();
+        let root = dir.path();
         let path = root.join("content/a.md");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let body = "\nПервый абзац.\n\n## Второй\n";
@@ -648,13 +654,8 @@ mod tests {
 
     #[test]
     fn a_load_told_what_changed_equals_a_fresh_one() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = site_folder();
         let root = dir.path();
-        std::fs::write(
-            root.join("site.toml"),
-            "title = \"T\"\nbase_url = \"https://x.org\"\n",
-        )
-        .unwrap();
         let write = |path: &str, title: &str| {
             let path = root.join("content").join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
