@@ -198,6 +198,20 @@ fn template_error_names_the_template() {
 }
 
 #[test]
+fn error_in_a_cached_template_names_that_template() {
+    let (site, before) = built_site();
+    site.write(
+        "templates/site_footer_links.html",
+        "<li>{{ nope.x }}</li>\n",
+    );
+    assert_fails_naming(
+        &site,
+        &before,
+        &["templates/site_footer_links.html", "`nope` is not defined"],
+    );
+}
+
+#[test]
 fn feed_entry_template_error_names_the_template_and_the_article() {
     let (site, before) = built_site();
     site.write(

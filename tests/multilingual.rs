@@ -218,3 +218,56 @@ fn date_and_digits_filters_in_templates() {
     site.build_ok();
     assert_eq!(site.read("404.html"), "تیر ۱۳۹۷|июль 2018|۲۰۱۸");
 }
+
+#[test]
+fn cached_templates_are_rendered_per_language_and_per_argument() {
+    let site = seed_story_site();
+    // The footer's links come from a template given through `cached`,
+    // which a site may override like any other.
+    site.write(
+        "templates/site_footer_links.html",
+        "<li class=\"mine\">{{ t(key=\"home\") }} · {{ lang }} · {{ extra | default(value=\"-\") }}</li>\n",
+    );
+    site.write(
+        "templates/404.html",
+        "{{ cached(template=\"site_footer_links.html\", extra=\"x\") }}|{{ cached(template=\"site_footer_links.html\", extra=\"y\") }}|{{ cached(template=\"site_footer_links.html\", lang=\"ru\") }}",
+    );
+    site.build_ok();
+    let en = site.read("news/media-cooperation-grows/index.html");
+    let ru = site.read("ru/news/media/index.html");
+    let fa_home = site.read("fa/index.html");
+    assert!(
+        en.contains("<li class=\"mine\">Home · en · -</li>\n    <li><a href=\"https://example.org/atom.xml\">"),
+        "{en}"
+    );
+    assert!(
+        ru.contains("<li class=\"mine\">Главная · ru · -</li>"),
+        "{ru}"
+    );
+    assert!(fa_home.contains(" · fa · -</li>"), "{fa_home}");
+    assert_eq!(
+        site.read("404.html"),
+        "<li class=\"mine\">Home · en · x</li>|<li class=\"mine\">Home · en · y</li>|<li class=\"mine\">Главная · ru · -</li>"
+    );
+}
+
+#[test]
+fn navigation_marks_only_the_page_it_links_to() {
+    let site = seed_story_site();
+    let current = |rel: &str| -> Vec<String> {
+        let html = site.read(rel);
+        html.match_indices(" aria-current=\"page\"")
+            .map(|(at, _)| {
+                let start = html[..at].rfind("href=\"").expect("a link") + 6;
+                html[start..at - 1].to_string()
+            })
+            .collect()
+    };
+    assert_eq!(current("index.html"), ["/"]);
+    assert_eq!(current("news/index.html"), ["/news/"]);
+    assert_eq!(current("archive/index.html"), ["/archive/"]);
+    assert_eq!(current("fa/news/index.html"), ["/fa/news/"]);
+    assert_eq!(current("ru/archive/index.html"), ["/ru/archive/"]);
+    assert!(current("news/media-cooperation-grows/index.html").is_empty());
+    assert!(current("tags/index.html").is_empty());
+}

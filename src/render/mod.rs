@@ -153,7 +153,8 @@ impl Renderer {
         let dates = Arc::new(
             SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?,
         );
-        let tera = templates::build(config, &theme, &dates)?;
+        let partials = Arc::new(templates::Partials::default());
+        let tera = templates::build(config, &theme, &dates, &partials)?;
         for required in [
             "article.html",
             "index.html",
@@ -217,6 +218,7 @@ impl Renderer {
                 .map(|l| (l.code.clone(), renderer.language_context(l)))
                 .collect(),
         );
+        partials.connect(&renderer.tera, &renderer.language_contexts);
         renderer.files = Arc::new(renderer.recipes()?);
         renderer.first_page = renderer
             .files
@@ -531,7 +533,7 @@ fn navigation(site: &Site) -> BTreeMap<String, Value> {
             let links: Vec<Link> = site
                 .sections
                 .iter()
-                .filter(|s| s.lang == l.code && !s.name.contains('/'))
+                .filter(|s| s.lang == l.code && in_navigation(s))
                 .map(|s| Link {
                     name: section_title(s),
                     url: config.relative_url(&s.path),
@@ -540,6 +542,11 @@ fn navigation(site: &Site) -> BTreeMap<String, Value> {
             (l.code.clone(), Value::from_serializable(&links))
         })
         .collect()
+}
+
+/// Whether the navigation bar links to section `s` (top-level ones only).
+fn in_navigation(s: &crate::site::Section) -> bool {
+    !s.name.contains('/')
 }
 
 /// What every page depends on: the program, the configuration, the theme

@@ -160,6 +160,20 @@ impl Renderer {
         ctx
     }
 
+    /// Whether the navigation bar links to this page (a language's home,
+    /// a top-level section, the archive): the bar marks it as current.
+    fn links_to(&self, info: &PageInfo) -> bool {
+        let prefix = &self.lang_of(&info.lang).prefix;
+        match info.path.strip_prefix(prefix.as_str()) {
+            Some("/" | "/archive/") => true,
+            _ => self
+                .site
+                .sections
+                .iter()
+                .any(|s| s.lang == info.lang && s.path == info.path && super::in_navigation(s)),
+        }
+    }
+
     /// The context every HTML page shares.
     pub(super) fn base_context(
         &self,
@@ -169,7 +183,14 @@ impl Renderer {
         let config = &self.site.config;
         let mut ctx = self.language_contexts[&info.lang].clone();
         ctx.insert("current_path", &info.path);
-        ctx.insert("current_url", &config.relative_url(&info.path));
+        let current_url = config.relative_url(&info.path);
+        let nav_current = if self.links_to(info) {
+            current_url.as_str()
+        } else {
+            ""
+        };
+        ctx.insert("nav_current", nav_current);
+        ctx.insert("current_url", &current_url);
         ctx.insert("canonical", &config.absolute_url(&info.path));
 
         let mut alternates = Vec::new();

@@ -1,13 +1,15 @@
 //! The Tera instance of a build: the theme's templates plus bulletin's
-//! filters (`date`, `digits`) and functions (`t`, `url`), built once.
+//! filters (`date`, `digits`) and functions (`t`, `url`, `cached`), built once.
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use tera::{Kwargs, State, Tera, Value};
 
 use super::theme::Theme;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::locale::dates::{DateFormat, SiteDates};
 
 /// Calls `f` with the language a filter or function works in: its `lang`
@@ -25,8 +27,91 @@ fn in_lang<R>(
     f(page.as_ref().and_then(Value::as_str).unwrap_or_default())
 }
 
-/// Builds Tera with every template of `theme`.
-pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Result<Tera> {
+/// Templates rendered once per language and per set of arguments, for
+/// `cached(template=…)`. The masthead, navigation and footer are the same
+/// on every page of a language; rendering them for each page was a tenth
+/// of a build's work.
+#[derive(Default)]
+pub struct Partials {
+    /// Set by [`Partials::connect`]: the Tera instance holds this (inside
+    /// the `cached` function), so it may only point back weakly.
+    tera: OnceLock<Weak<Tera>>,
+    /// What a partial sees: the part of a page's context every page of its
+    /// language shares.
+    contexts: OnceLock<Arc<BTreeMap<String, tera::Context>>>,
+    /// By fingerprint of the template's name, the language and the arguments.
+    done: Mutex<HashMap<u64, Value>>,
+}
+
+impl Partials {
+    /// Makes `cached` work: call once the Tera instance is shared and the
+    /// language contexts exist.
+    pub fn connect(&self, tera: &Arc<Tera>, contexts: &Arc<BTreeMap<String, tera::Context>>) {
+        let _ = self.tera.set(Arc::downgrade(tera));
+        let _ = self.contexts.set(Arc::clone(contexts));
+    }
+
+    fn render(&self, kwargs: &Kwargs, lang: &str) -> tera::TeraResult<Value> {
+        let template: &str = kwargs.must_get("template")?;
+        let mut args: Vec<(&str, &Value)> = kwargs
+            .iter()
+            .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
+            .filter(|(k, _)| !matches!(*k, "template" | "lang"))
+            .collect();
+        args.sort_unstable_by_key(|(k, _)| *k);
+        let mut key = Fingerprint::new().with(template).with(lang);
+        for (k, v) in &args {
+            key = match v.as_str() {
+                Some(text) => key.with(k).with(text),
+                None => key.with(k).with(&v.to_string()),
+            };
+        }
+        let key = key.value();
+        if let Some(html) = self.done.lock().expect("no panics while locked").get(&key) {
+            return Ok(html.clone());
+        }
+        let (Some(tera), Some(contexts)) =
+            (self.tera.get().and_then(Weak::upgrade), self.contexts.get())
+        else {
+            return Err(tera::Error::message(
+                "`cached` can only be used in pages, not in the templates rendered before them",
+            ));
+        };
+        let mut ctx = contexts
+            .get(lang)
+            .ok_or_else(|| {
+                tera::Error::message(format!("`{lang}` is not a language of this site"))
+            })?
+            .clone();
+        for (k, v) in args {
+            ctx.insert_value(k.to_string(), v.clone());
+        }
+        let html = tera.render(template, &ctx).map_err(|e| {
+            tera::Error::message(format!("{IN_PARTIAL}{template}`: {}", error_chain(&e)))
+        })?;
+        // A template file's last line break is not part of it (as in
+        // Jinja): the page's own line break follows the call.
+        let html = Value::safe_string(html.strip_suffix('\n').unwrap_or(&html));
+        self.done
+            .lock()
+            .expect("no panics while locked")
+            .insert(key, html.clone());
+        Ok(html)
+    }
+}
+
+/// How an error in a `cached` template starts, so that the error names
+/// that template's file rather than the page's.
+const IN_PARTIAL: &str = "in cached template `";
+
+/// Builds Tera with every template of `theme`; `cached` works once
+/// `partials` is connected.
+pub fn build(
+    config: &Config,
+    theme: &Arc<Theme>,
+    dates: &Arc<SiteDates>,
+    partials: &Arc<Partials>,
+) -> Result<Tera> {
     let mut tera = Tera::new();
     // Filters and functions must exist before templates that use them load.
     let d = Arc::clone(dates);
@@ -87,6 +172,26 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
         },
     );
 
+    let p = Arc::clone(partials);
+    tera.register_function(
+        "cached",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            in_lang(&kwargs, state, |lang| p.render(&kwargs, lang))
+        },
+    );
+    // Tera's own `safe` copies the text, even text already safe: a page's
+    // body or a list's cards were copied once more on every page.
+    tera.register_filter(
+        "safe",
+        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            Ok(match value.as_str() {
+                _ if value.is_safe() => value,
+                Some(text) => Value::safe_string(text),
+                None => Value::safe_string(&value.to_string()),
+            })
+        },
+    );
+
     let assets = Arc::clone(theme);
     let base_path = config.base_path.clone();
     tera.register_function(
@@ -129,13 +234,12 @@ pub fn build(config: &Config, theme: &Arc<Theme>, dates: &Arc<SiteDates>) -> Res
 
 /// A Tera error as a bulletin error naming the template file.
 pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(&format!("\n  caused by: {s}"));
-        source = s.source();
-    }
+    let message = error_chain(e);
+    let partial = message
+        .rsplit_once(IN_PARTIAL)
+        .and_then(|(_, rest)| rest.split_once('`'));
     let name = match e.kind() {
+        _ if partial.is_some() => partial.map(|(name, _)| name.to_string()),
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             Some(r.filename().to_string())
         }
@@ -154,6 +258,17 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
         None => error,
     }
     .with_help("fix the template; the previous output was left as it was")
+}
+
+/// A Tera error with every error that caused it.
+fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    message
 }
 
 /// `href="/x"` and `src="/x"` in `html` made absolute with `origin`
