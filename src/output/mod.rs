@@ -118,6 +118,9 @@ impl Writer {
         } else {
             read_manifest(&dir.join(MANIFEST))
         };
+        if !fresh {
+            std::fs::create_dir(&leftover).map_err(|e| Error::io(&leftover, e))?;
+        }
         Ok(Writer {
             dir: dir.to_path_buf(),
             staging: if fresh { dir.to_path_buf() } else { leftover },
@@ -193,6 +196,35 @@ impl Drop for Writer {
     }
 }
 
+impl Writer {
+    /// Makes `folder` (relative) in the staging folder, with the folders
+    /// above it not made yet, from the top down: `create_dir_all` would
+    /// first fail on the folder itself (`/page/1/` under a new `/page/`).
+    fn make_folder(&self, folder: &str) -> Result<()> {
+        let mut missing = Vec::new();
+        {
+            let made = self.made.lock().expect("no panics while locked");
+            let mut above = folder;
+            while !above.is_empty() && !made.contains(above) {
+                missing.push(above);
+                above = above.rsplit_once('/').map_or("", |(a, _)| a);
+            }
+        }
+        for f in missing.iter().rev() {
+            let dir = self.staging.join(f);
+            match std::fs::create_dir(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&dir, e));
+                }
+                _ => {}
+            }
+        }
+        let mut made = self.made.lock().expect("no panics while locked");
+        made.extend(missing.into_iter().map(str::to_string));
+        Ok(())
+    }
+}
+
 impl Sink for Writer {
     fn put(&self, file: Output) -> Result<()> {
         let path = self.dir.join(&file.path);
@@ -209,14 +241,8 @@ impl Sink for Writer {
                 .lock()
                 .expect("no panics while locked")
                 .contains(folder);
-            if !known && let Some(parent) = staged.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                // The folders above it exist now too.
-                let mut made = self.made.lock().expect("no panics while locked");
-                let mut above = folder;
-                while !above.is_empty() && made.insert(above.to_string()) {
-                    above = above.rsplit_once('/').map_or("", |(a, _)| a);
-                }
+            if !known {
+                self.make_folder(folder)?;
             }
             std::fs::write(&staged, &file.bytes).map_err(|e| Error::io(&staged, e))?;
             self.staged

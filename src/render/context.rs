@@ -252,8 +252,10 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
 
 /// Plain text of an HTML fragment, for descriptions: tags dropped, the
 /// entities pulldown-cmark writes decoded, whitespace runs made one space;
-/// its first `max_chars` characters. One pass: it runs on every article's
-/// summary.
+/// its first `max_chars` characters. It runs on every article's summary, so
+/// runs of ordinary bytes are copied whole; only `<`, `>`, `&`, ASCII
+/// spaces and the first bytes of characters that may be spaces (U+0080 to
+/// U+00BF, U+1680, U+2000 to U+3000) are looked at one by one.
 pub fn strip_tags(html: &str, max_chars: usize) -> String {
     const ENTITIES: [(&str, char); 5] = [
         ("&amp;", '&'),
@@ -262,48 +264,115 @@ pub fn strip_tags(html: &str, max_chars: usize) -> String {
         ("&quot;", '"'),
         ("&#39;", '\''),
     ];
-    let mut out = String::with_capacity(html.len().min(max_chars.saturating_mul(4)));
-    let (mut in_tag, mut space, mut count) = (false, false, 0);
-    let mut chars = html.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if count == max_chars {
-            break;
+    const SPECIAL: [bool; 256] = {
+        let mut special = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            special[b] = b <= b' ' as usize
+                || matches!(b as u8, b'<' | b'>' | b'&' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+            b += 1;
         }
-        let c = match c {
-            '<' => {
-                in_tag = true;
-                continue;
+        special
+    };
+    let bytes = html.as_bytes();
+    let mut text = Plain {
+        out: String::with_capacity(html.len().min(max_chars.saturating_mul(4))),
+        space: false,
+        count: 0,
+        max: max_chars,
+    };
+    let mut at = 0;
+    while at < bytes.len() && text.count < max_chars {
+        let run = bytes[at..]
+            .iter()
+            .position(|&b| SPECIAL[usize::from(b)])
+            .map_or(bytes.len(), |n| at + n);
+        if run > at {
+            // Special bytes are ASCII or start a character: `run` is a boundary.
+            if !text.add(&html[at..run]) {
+                break;
             }
-            '>' if in_tag => {
-                in_tag = false;
-                ' '
-            }
-            _ if in_tag => continue,
-            '&' => match ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)) {
-                Some((entity, c)) => {
-                    chars.nth(entity.len() - 2);
-                    *c
+            at = run;
+            continue;
+        }
+        let (chars, len) = match bytes[at] {
+            b'<' => match memchr::memchr(b'>', &bytes[at..]) {
+                Some(n) => {
+                    text.space();
+                    at += n + 1;
+                    continue;
                 }
-                None => '&',
+                None => break,
             },
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-                count += 1;
-                if count == max_chars {
+            b'&' => match ENTITIES.iter().find(|(e, _)| html[at..].starts_with(e)) {
+                Some((entity, c)) => (c.to_string(), entity.len()),
+                None => ("&".to_string(), 1),
+            },
+            b if b.is_ascii() => {
+                if b.is_ascii_whitespace() || b == 0x0B {
+                    text.space();
+                } else if !text.add(&html[at..at + 1]) {
                     break;
                 }
+                at += 1;
+                continue;
             }
-            out.push(c);
-            count += 1;
+            _ => {
+                let c = html[at..].chars().next().expect("at a character");
+                if c.is_whitespace() {
+                    text.space();
+                    at += c.len_utf8();
+                    continue;
+                }
+                (c.to_string(), c.len_utf8())
+            }
+        };
+        if !text.add(&chars) {
+            break;
         }
+        at += len;
     }
-    out
+    text.out
+}
+
+/// What [`strip_tags`] has written so far.
+struct Plain {
+    out: String,
+    /// A space is due before the next text.
+    space: bool,
+    count: usize,
+    max: usize,
+}
+
+impl Plain {
+    fn space(&mut self) {
+        self.space = !self.out.is_empty();
+    }
+
+    /// Adds `text` (whole characters) after any space due; false once
+    /// `max` characters are out.
+    fn add(&mut self, text: &str) -> bool {
+        if std::mem::take(&mut self.space) {
+            if self.count == self.max {
+                return false;
+            }
+            self.out.push(' ');
+            self.count += 1;
+        }
+        let chars = text.bytes().filter(|&b| b & 0xC0 != 0x80).count();
+        if self.count + chars <= self.max {
+            self.out.push_str(text);
+            self.count += chars;
+            return self.count < self.max;
+        }
+        let end = text
+            .char_indices()
+            .nth(self.max - self.count)
+            .map_or(text.len(), |(i, _)| i);
+        self.out.push_str(&text[..end]);
+        self.count = self.max;
+        false
+    }
 }
 
 /// Shortens `text` to about `max` characters at a word boundary.
@@ -471,6 +540,83 @@ mod tests {
         for max in 0..whole.chars().count() + 2 {
             let prefix: String = whole.chars().take(max).collect();
             assert_eq!(strip_tags(html, max), prefix, "{max}");
+        }
+    }
+
+    /// The one-character-at-a-time version the byte runs replaced.
+    fn strip_tags_by_char(html: &str, max_chars: usize) -> String {
+        const ENTITIES: [(&str, char); 5] = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+        ];
+        let mut out = String::new();
+        let (mut in_tag, mut space, mut count) = (false, false, 0);
+        let mut chars = html.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if count == max_chars {
+                break;
+            }
+            let c = match c {
+                '<' => {
+                    in_tag = true;
+                    continue;
+                }
+                '>' if in_tag => {
+                    in_tag = false;
+                    ' '
+                }
+                _ if in_tag => continue,
+                '&' => match ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)) {
+                    Some((entity, c)) => {
+                        chars.nth(entity.len() - 2);
+                        *c
+                    }
+                    None => '&',
+                },
+                c => c,
+            };
+            if c.is_whitespace() {
+                space = !out.is_empty();
+            } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                    count += 1;
+                    if count == max_chars {
+                        break;
+                    }
+                }
+                out.push(c);
+                count += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn descriptions_by_byte_runs_equal_descriptions_by_characters() {
+        let samples = [
+            "<p>Tom &amp; Jerry  <em>meet</em>\n at&nbsp;the &lt;b&gt; &amp;lt; sign.</p>\n<p>Next</p>",
+            "<p>«Сорок»\u{a0}слов — и\u{2009}больше…</p>\n<p>\u{3000}دو\u{200c}ست &#39;x&#39; &quot;</p>",
+            "a > b <unclosed",
+            "<p>\u{85}x\u{1680}y\u{2028}z\u{202f}w\u{205f}v\u{b}u\u{c}t</p>",
+            "&amp &amp; &#39 <<a>> >>",
+            "",
+            "   ",
+            "<b></b><i> </i>x",
+        ];
+        for html in samples {
+            let whole = strip_tags_by_char(html, usize::MAX);
+            for max in 0..whole.chars().count() + 2 {
+                assert_eq!(
+                    strip_tags(html, max),
+                    strip_tags_by_char(html, max),
+                    "{html:?} {max}"
+                );
+            }
         }
     }
 }
