@@ -170,6 +170,22 @@ fn broken_internal_link_names_both_files() {
 }
 
 #[test]
+fn broken_links_in_two_summaries_are_both_named() {
+    let (site, before) = built_site();
+    for name in ["one", "two"] {
+        site.write(
+            &format!("content/en/news/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\n+++\nSee [x](@/en/news/gone-{name}.md).\n"),
+        );
+    }
+    assert_fails_naming(
+        &site,
+        &before,
+        &["content/en/news/gone-one.md", "content/en/news/gone-two.md"],
+    );
+}
+
+#[test]
 fn non_utf8_file() {
     let (site, before) = built_site();
     site.write(

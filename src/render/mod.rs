@@ -272,11 +272,17 @@ impl Renderer {
     /// Makes every file into `sink`, reusing the sink's copy of each file
     /// whose inputs are unchanged.
     pub fn render_all(&self, sink: &dyn Sink) -> Result<Rendering, Errors> {
-        self.make_values()?;
-        crate::profile::stage("article values made");
-        self.files
+        // Article values are made as pages first need them, not all before
+        // any page: waiting for the last of them left a core idle.
+        let rendered = self
+            .files
             .par_iter()
-            .try_for_each(|(path, recipe)| self.emit(sink, path, recipe))?;
+            .try_for_each(|(path, recipe)| self.emit(sink, path, recipe));
+        if let Err(e) = rendered {
+            // Every article whose value cannot be made, not just the first.
+            self.make_values()?;
+            return Err(e.into());
+        }
         crate::profile::stage("files rendered");
         let mut pages: BTreeMap<String, usize> = BTreeMap::new();
         for info in self.infos.iter() {
