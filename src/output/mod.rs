@@ -156,7 +156,10 @@ impl Writer {
         };
         let mut paths = std::mem::take(&mut *self.paths.lock().expect("no panics while locked"));
         let manifest_path = self.dir.join(MANIFEST);
-        let current: HashSet<&str> = paths.iter().map(|(p, _)| p.as_str()).collect();
+        let current: HashSet<&str> = match self.previous.is_empty() {
+            true => HashSet::new(),
+            false => paths.iter().map(|(p, _)| p.as_str()).collect(),
+        };
         for stale in self
             .previous
             .keys()
@@ -175,9 +178,18 @@ impl Writer {
         let mut manifest = String::with_capacity(paths.len() * 64);
         for (path, fingerprint) in &paths {
             match fingerprint {
-                Some(f) => manifest.push_str(&format!("{f:016x}\t{path}\n")),
-                None => manifest.push_str(&format!("-\t{path}\n")),
+                // Sixteen hex digits, as `{f:016x}` but without the
+                // formatting machinery: this runs serially, once per file.
+                Some(f) => manifest.extend(
+                    (0..16)
+                        .rev()
+                        .map(|n| char::from(b"0123456789abcdef"[(f >> (4 * n)) as usize & 15])),
+                ),
+                None => manifest.push('-'),
             }
+            manifest.push('\t');
+            manifest.push_str(path);
+            manifest.push('\n');
         }
         if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
             std::fs::write(&manifest_path, manifest).map_err(|e| Error::io(&manifest_path, e))?;
