@@ -134,6 +134,37 @@ impl Writer {
         })
     }
 
+    /// Makes `folder` (relative) in the staging folder, with the folders
+    /// above it not made yet, from the top down: `create_dir_all` would
+    /// first fail on the folder itself (`/page/1/` under a new `/page/`).
+    /// A folder made before costs one look-up.
+    fn make_folder(&self, folder: &str) -> Result<()> {
+        let mut missing = Vec::new();
+        {
+            let made = self.made.lock().expect("no panics while locked");
+            let mut above = folder;
+            while !above.is_empty() && !made.contains(above) {
+                missing.push(above);
+                above = above.rsplit_once('/').map_or("", |(a, _)| a);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for f in missing.iter().rev() {
+            let dir = self.staging.join(f);
+            match std::fs::create_dir(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&dir, e));
+                }
+                _ => {}
+            }
+        }
+        let mut made = self.made.lock().expect("no panics while locked");
+        made.extend(missing.into_iter().map(str::to_string));
+        Ok(())
+    }
+
     /// Moves the staged files into place and removes stale ones.
     pub fn commit(mut self) -> Result<WriteStats> {
         self.committed = true;
@@ -208,35 +239,6 @@ impl Drop for Writer {
     }
 }
 
-impl Writer {
-    /// Makes `folder` (relative) in the staging folder, with the folders
-    /// above it not made yet, from the top down: `create_dir_all` would
-    /// first fail on the folder itself (`/page/1/` under a new `/page/`).
-    fn make_folder(&self, folder: &str) -> Result<()> {
-        let mut missing = Vec::new();
-        {
-            let made = self.made.lock().expect("no panics while locked");
-            let mut above = folder;
-            while !above.is_empty() && !made.contains(above) {
-                missing.push(above);
-                above = above.rsplit_once('/').map_or("", |(a, _)| a);
-            }
-        }
-        for f in missing.iter().rev() {
-            let dir = self.staging.join(f);
-            match std::fs::create_dir(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    return Err(Error::io(&dir, e));
-                }
-                _ => {}
-            }
-        }
-        let mut made = self.made.lock().expect("no panics while locked");
-        made.extend(missing.into_iter().map(str::to_string));
-        Ok(())
-    }
-}
-
 impl Sink for Writer {
     fn put(&self, file: Output) -> Result<()> {
         let path = self.dir.join(&file.path);
@@ -247,15 +249,7 @@ impl Sink for Writer {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             let staged = self.staging.join(&file.path);
-            let folder = file.path.rsplit_once('/').map_or("", |(folder, _)| folder);
-            let known = self
-                .made
-                .lock()
-                .expect("no panics while locked")
-                .contains(folder);
-            if !known {
-                self.make_folder(folder)?;
-            }
+            self.make_folder(file.path.rsplit_once('/').map_or("", |(folder, _)| folder))?;
             std::fs::write(&staged, &file.bytes).map_err(|e| Error::io(&staged, e))?;
             self.staged
                 .lock()

@@ -109,7 +109,7 @@ struct NewsArticle<'a> {
     publisher: Agent<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 struct Agent<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
@@ -224,10 +224,7 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
             .map(|d| rfc3339(a.updated.as_ref().unwrap_or(d))),
         image: image_permalink.as_deref().map(|i| [i]),
         author: if a.authors.is_empty() {
-            vec![Agent {
-                kind: "Organization",
-                name: site_name,
-            }]
+            vec![organization]
         } else {
             a.authors
                 .iter()
@@ -250,6 +247,15 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     }
 }
 
+/// The entities pulldown-cmark writes, and what they stand for.
+const ENTITIES: [(&str, char); 5] = [
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+];
+
 /// Plain text of an HTML fragment, for descriptions: tags dropped, the
 /// entities pulldown-cmark writes decoded, whitespace runs made one space;
 /// its first `max_chars` characters. It runs on every article's summary, so
@@ -257,13 +263,6 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
 /// spaces and the first bytes of characters that may be spaces (U+0080 to
 /// U+00BF, U+1680, U+2000 to U+3000) are looked at one by one.
 pub fn strip_tags(html: &str, max_chars: usize) -> String {
-    const ENTITIES: [(&str, char); 5] = [
-        ("&amp;", '&'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-    ];
     const SPECIAL: [bool; 256] = {
         let mut special = [false; 256];
         let mut b = 0;
@@ -545,13 +544,6 @@ mod tests {
 
     /// The one-character-at-a-time version the byte runs replaced.
     fn strip_tags_by_char(html: &str, max_chars: usize) -> String {
-        const ENTITIES: [(&str, char); 5] = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-        ];
         let mut out = String::new();
         let (mut in_tag, mut space, mut count) = (false, false, 0);
         let mut chars = html.char_indices();
