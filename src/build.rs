@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+use crate::plan::Plan;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,7 +11,8 @@ use crate::config::Config;
 use crate::content::{self, LoadCache, LoadOptions};
 use crate::error::Errors;
 use crate::output::{self, WriteStats, Writer};
-use crate::render::{Renderer, Rendering, Sink, theme::Theme};
+use crate::render::{Renderer, Rendering, Sink};
+use crate::theme::Theme;
 use crate::site::Site;
 
 /// Options of one build.
@@ -32,12 +35,13 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Loads, resolves and renders the site, handing each file to `sink`.
+/// Loads, plans and renders the site, handing each file to `sink`.
 pub fn render_site(
     options: &BuildOptions,
+    config: Config,
     sink: &dyn Sink,
 ) -> Result<(Arc<Site>, Rendering), Errors> {
-    let renderer = prepare(options, None, None)?;
+    let renderer = prepare(options, config, None, None)?;
     let rendering = renderer
         .render_all(sink)
         .map_err(|e| relative_to(&options.root, e))?;
@@ -48,50 +52,53 @@ pub fn render_site(
     Ok((site, rendering))
 }
 
-/// Loads and resolves the site, ready to render, re-reading only content
-/// files that changed since they went into `cache` (serve's).
+/// Loads, resolves and plans the site, ready to render, re-reading only
+/// content files that changed since they went into `cache` (serve's).
 pub fn prepare(
     options: &BuildOptions,
+    config: Config,
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Renderer, Errors> {
-    resolve(options, load(options, cache, changed)?)
+    resolve(options, load(options, config, cache, changed)?)
 }
 
 /// What [`load`] read, as read.
 pub type Loaded = (Config, Arc<Theme>, content::Content);
 
-/// Resolves what [`load`] read into a site ready to render ([`prepare`]'s
-/// second half).
+/// Resolves what [`load`] read into a site, plans its files and makes the
+/// renderer for them ([`prepare`]'s second half).
 pub fn resolve(
     options: &BuildOptions,
     (config, theme, content): Loaded,
 ) -> Result<Renderer, Errors> {
     let root = &options.root;
-    let site = Arc::new(Site::resolve(root, config, content)?);
+    let site = Site::resolve(root, config, content)?;
     crate::profile::stage("site resolved");
-    Renderer::new(site, theme).map_err(|e| relative_to(root, e))
+    let plan = Plan::new(&site, &theme).map_err(|e| relative_to(root, e.into()))?;
+    Renderer::new(Arc::new(site), Arc::new(plan), theme).map_err(|e| relative_to(root, e))
 }
 
-/// Reads the configuration, the theme and the content ([`prepare`]'s first
-/// half).
+/// The site's configuration, read once per build, with `--base-url`
+/// applied to it.
+pub fn load_config(options: &BuildOptions) -> Result<Config, Errors> {
+    let root = &options.root;
+    let config = Config::load(root).map_err(|e| e.relative_to(root))?;
+    match &options.base_url {
+        Some(url) => Ok(config.with_base_url(url)?),
+        None => Ok(config),
+    }
+}
+
+/// Reads the theme and the content for `config` ([`prepare`]'s first half).
 pub fn load(
     options: &BuildOptions,
+    config: Config,
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Loaded, Errors> {
     crate::profile::stage("build started");
     let root = &options.root;
-    let mut config = Config::load(root).map_err(|e| e.relative_to(root))?;
-    if let Some(url) = &options.base_url {
-        let text = format!(
-            "title = \"x\"\nbase_url = {}\n",
-            toml::Value::String(url.clone())
-        );
-        let parsed = Config::parse(Path::new("--base-url"), &text)?;
-        config.base_url = parsed.base_url;
-        config.base_path = parsed.base_path;
-    }
     let theme = Arc::new(Theme::load(root, &config).map_err(|e| e.relative_to(root))?);
     crate::profile::stage("configuration and theme loaded");
     let content = content::load_cached(
@@ -115,10 +122,10 @@ pub fn relative_to(root: &Path, Errors(es): Errors) -> Errors {
 /// Builds the site and writes it; on any error nothing is written.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let start = Instant::now();
-    let config = Config::load(&options.root).map_err(|e| e.relative_to(&options.root))?;
+    let config = load_config(options)?;
     let output_dir = output::output_dir(&options.root, &config, options.output.as_deref())?;
     let writer = Writer::new(&output_dir)?;
-    let (site, rendering) = render_site(options, &writer)?;
+    let (site, rendering) = render_site(options, config, &writer)?;
     let written = writer.commit()?;
     crate::profile::stage("written");
     Ok(BuildReport {

@@ -1,7 +1,9 @@
 //! `site.toml` → a validated [`Config`].
 //!
 //! Every key has a default except `title` and `base_url`; unknown keys are
-//! rejected so a typo cannot pass silently.
+//! rejected so a typo cannot pass silently. The configuration is the first
+//! stage of the build and depends on nothing of ours but the leaves `error`
+//! and `url`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +11,46 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::locale::{Calendar, Direction};
+
+/// Writing direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    /// The direction a language is written in, by its primary subtag.
+    pub fn of_language(code: &str) -> Direction {
+        match primary_subtag(code) {
+            "fa" | "ar" | "he" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => Direction::Rtl,
+            _ => Direction::Ltr,
+        }
+    }
+}
+
+/// The calendar dates are shown and archived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Calendar {
+    Gregorian,
+    /// The Solar Hijri calendar of Iran and Afghanistan.
+    Persian,
+}
+
+impl Calendar {
+    pub fn of_language(code: &str) -> Calendar {
+        match primary_subtag(code) {
+            "fa" => Calendar::Persian,
+            _ => Calendar::Gregorian,
+        }
+    }
+}
+
+fn primary_subtag(code: &str) -> &str {
+    code.split(['-', '_']).next().unwrap_or(code)
+}
 
 /// How slugs are made from titles and file names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -169,6 +210,18 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub feeds: FeedsConfig,
     pub extra: toml::Table,
+    /// Where it was read from and its text, so that later stages can place
+    /// their errors about it (a taxonomy that clashes with a front-matter
+    /// key is found by the content stage, which owns those keys).
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// The file a [`Config`] was parsed from.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: std::sync::Arc<str>,
 }
 
 impl Config {
@@ -193,19 +246,9 @@ impl Config {
             Error::at_offset(path, text, offset, message)
         };
 
-        let base_url = raw.base_url.trim_end_matches('/').to_string();
-        let base_path = match base_url.split_once("://") {
-            Some(("http" | "https", rest)) if !rest.is_empty() => rest
-                .find('/')
-                .map_or(String::new(), |i| rest[i..].to_string()),
-            _ => {
-                return Err(key_error(
-                    "base_url",
-                    format!("base_url `{}` is not an http(s) URL", raw.base_url),
-                )
-                .with_help("write it like \"https://bulletin.example.org\""));
-            }
-        };
+        let (base_url, base_path) = parse_base_url(&raw.base_url).map_err(|m| {
+            key_error("base_url", m).with_help("write it like \"https://bulletin.example.org\"")
+        })?;
         check_timezone(&raw.timezone).map_err(|m| key_error("timezone", m))?;
         if raw.paginate_by == 0 {
             return Err(key_error(
@@ -235,7 +278,6 @@ impl Config {
                 || !taxonomy
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                || crate::content::FRONT_MATTER_KEYS.contains(&taxonomy.as_str())
             {
                 return Err(key_error(
                     "taxonomies",
@@ -317,7 +359,33 @@ impl Config {
             markdown: raw.markdown,
             feeds: raw.feeds,
             extra: raw.extra,
+            source: Source {
+                path: path.to_path_buf(),
+                text: text.into(),
+            },
         })
+    }
+
+    /// An error about `key` of site.toml, placed at its line.
+    pub fn key_error(&self, key: &str, message: impl Into<String>) -> Error {
+        let text = &self.source.text;
+        Error::at_offset(
+            &self.source.path,
+            text,
+            find_key(text, key).unwrap_or(0),
+            message,
+        )
+    }
+
+    /// This configuration with `base_url` replaced (`--base-url`, or serve's
+    /// own address), checked as site.toml's is.
+    pub fn with_base_url(mut self, url: &str) -> Result<Config> {
+        let (base_url, base_path) = parse_base_url(url).map_err(|m| {
+            Error::msg(m).with_help("pass --base-url like https://bulletin.example.org")
+        })?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(self)
     }
 
     pub fn language(&self, code: &str) -> Option<&Language> {
@@ -330,12 +398,26 @@ impl Config {
 
     /// The absolute URL of a site path such as `/fa/news/x/`.
     pub fn absolute_url(&self, path: &str) -> String {
-        crate::site::prefixed_path(&self.base_url, path)
+        crate::url::prefixed_path(&self.base_url, path)
     }
 
     /// The root-relative URL (base path included) of a site path.
     pub fn relative_url(&self, path: &str) -> String {
-        crate::site::prefixed_path(&self.base_path, path)
+        crate::url::prefixed_path(&self.base_path, path)
+    }
+}
+
+/// `https://x.org/sub/` → (`https://x.org/sub`, `/sub`).
+fn parse_base_url(url: &str) -> std::result::Result<(String, String), String> {
+    let base_url = url.trim_end_matches('/').to_string();
+    match base_url.split_once("://") {
+        Some(("http" | "https", rest)) if !rest.is_empty() => {
+            let base_path = rest
+                .find('/')
+                .map_or(String::new(), |i| rest[i..].to_string());
+            Ok((base_url, base_path))
+        }
+        _ => Err(format!("base_url `{url}` is not an http(s) URL")),
     }
 }
 

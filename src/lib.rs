@@ -24,7 +24,10 @@ pub mod output;
 pub mod profile;
 pub mod render;
 pub mod serve;
+pub mod plan;
 pub mod site;
+pub mod theme;
+pub mod url;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use error::{Error, Errors};

@@ -8,7 +8,8 @@ use crate::render::MemorySink;
 
 pub fn run(options: BuildOptions) -> Result<(), Errors> {
     let sink = MemorySink::default();
-    let (site, rendering) = render_site(&options, &sink)?;
+    let config = crate::build::load_config(&options)?;
+    let (site, rendering) = render_site(&options, config, &sink)?;
     let files = sink.into_files();
     super::print_warnings(&rendering.warnings);
     for (lang, missing) in site.missing_translations() {
@@ -29,7 +30,7 @@ pub fn run(options: BuildOptions) -> Result<(), Errors> {
             let source = site
                 .paths
                 .iter()
-                .position(|p| crate::render::file_for(p) == b.page)
+                .position(|p| crate::plan::file_for(p) == b.page)
                 .map(|i| format!(" (from {})", site.articles[i].source.display()))
                 .unwrap_or_default();
             Error::msg(format!(

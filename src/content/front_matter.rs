@@ -9,35 +9,51 @@ use serde::Deserialize;
 use crate::config::{find_key, toml_message, with_key};
 use crate::error::{Error, Result};
 
-/// Keys every article may carry; configured taxonomies come on top.
-pub const FRONT_MATTER_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "timezone",
-    "updated",
-    "slug",
-    "summary",
-    "description",
-    "translation_key",
-    "draft",
-    "aliases",
-    "authors",
-    "image",
-    "image_alt",
-    "template",
-    "extra",
-];
+/// Keys every article may carry (configured taxonomies come on top): the
+/// fields of [`FrontMatter`], read from the struct itself so that the list
+/// cannot fall behind it.
+pub fn front_matter_keys() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(field_names::<FrontMatter>)
+}
 
-/// Keys of a section's `_index.md`.
-pub const SECTION_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "sort_by",
-    "paginate_by",
-    "template",
-    "translation_key",
-    "extra",
-];
+/// Keys of a section's `_index.md`: the fields of [`SectionFrontMatter`].
+pub fn section_keys() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<&'static [&'static str]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(field_names::<SectionFrontMatter>)
+}
+
+/// The field names serde knows a struct by, as its derived `Deserialize`
+/// hands them to the deserializer (skipped fields are not among them).
+fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields(Option<&'static [&'static str]>);
+    impl<'de> serde::Deserializer<'de> for &mut Fields {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> std::result::Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> std::result::Result<V::Value, Self::Error> {
+            self.0 = Some(fields);
+            Err(serde::de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields = Fields(None);
+    let _ = T::deserialize(&mut fields);
+    fields.0.unwrap_or(&[])
+}
 
 /// A file split into its front matter and body.
 pub struct Split<'a> {
@@ -247,12 +263,12 @@ fn check_article_key(
     key: &str,
     taxonomies: &[String],
 ) -> Result<()> {
-    if FRONT_MATTER_KEYS.contains(&key) || taxonomies.iter().any(|t| t == key) {
+    if front_matter_keys().contains(&key) || taxonomies.iter().any(|t| t == key) {
         return Ok(());
     }
-    Err(unknown_key(path, file, split, key, FRONT_MATTER_KEYS).with_help(format!(
+    Err(unknown_key(path, file, split, key, front_matter_keys()).with_help(format!(
         "known keys are {}{}; put your own data under `extra`, or add `{key}` to `taxonomies` in site.toml",
-        FRONT_MATTER_KEYS.join(", "),
+        front_matter_keys().join(", "),
         taxonomies.iter().map(|t| format!(", {t}")).collect::<String>()
     )))
 }
@@ -260,11 +276,11 @@ fn check_article_key(
 /// Parses the front matter of a section's `_index.md`.
 pub fn parse_section(path: &Path, file: &str, split: &Split) -> Result<SectionFrontMatter> {
     for key in top_level_keys(path, file, split)? {
-        if !SECTION_KEYS.contains(&key.as_str()) {
+        if !section_keys().contains(&key.as_str()) {
             return Err(
-                unknown_key(path, file, split, &key, SECTION_KEYS).with_help(format!(
+                unknown_key(path, file, split, &key, section_keys()).with_help(format!(
                     "a section's _index.md takes {}",
-                    SECTION_KEYS.join(", ")
+                    section_keys().join(", ")
                 )),
             );
         }
@@ -448,6 +464,32 @@ mod tests {
         let fm = parse("+++\ntitle = \"A\"\ntags = \"media\"\n+++\n").unwrap();
         assert_eq!(fm.taxonomies["tags"], ["media"]);
         assert_eq!(fm.title.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn key_lists_come_from_the_structs() {
+        assert_eq!(
+            front_matter_keys(),
+            [
+                "title",
+                "date",
+                "timezone",
+                "updated",
+                "slug",
+                "summary",
+                "description",
+                "translation_key",
+                "draft",
+                "aliases",
+                "authors",
+                "image",
+                "image_alt",
+                "template",
+                "extra"
+            ]
+        );
+        assert!(section_keys().contains(&"sort_by"));
+        assert!(!front_matter_keys().contains(&"taxonomies"), "skipped");
     }
 
     #[test]

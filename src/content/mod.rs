@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
-pub use front_matter::{FRONT_MATTER_KEYS, SortBy};
+pub use front_matter::{SortBy, front_matter_keys, section_keys};
 
 use crate::config::Config;
-use crate::error::{Error, Errors, Result};
+use crate::error::{Error, Errors, Position, Result};
 use crate::locale::dates::{parse_date, time_zone};
 use crate::locale::slug::slugify;
 
@@ -70,8 +70,24 @@ pub struct Article {
     pub template: Option<String>,
     pub extra: serde_json::Value,
     pub body: Body,
-    /// Byte offset of the body in the source, to place body errors.
+    /// Byte offset of the body in the source.
     pub body_offset: usize,
+    /// The line the body starts on, to place errors in it without reading
+    /// the file again.
+    pub body_line: usize,
+    /// Where the `template` key is, for an error about it.
+    pub template_at: Option<Position>,
+    /// Fingerprint of the whole file: every key of its front matter and its
+    /// text. What the site says about the article comes on top (see
+    /// [`crate::plan::ArticleFacts`]).
+    pub fingerprint: u64,
+    /// The targets of its `@/` links (relative to `content/`, without
+    /// `#fragment`), so that its page is made again when one moves. Read
+    /// by a scan of the text, which may find more than Markdown does, never
+    /// fewer.
+    pub links: Vec<String>,
+    /// Pixel size of a local `image` (under `static/`), measured at load.
+    pub image_size: Option<(usize, usize)>,
 }
 
 impl Article {
@@ -160,6 +176,12 @@ pub struct SectionMeta {
     pub extra: serde_json::Value,
     /// Markdown intro text below the front matter.
     pub body: String,
+    /// Where the `template` key is, for an error about it.
+    pub template_at: Option<Position>,
+    /// Fingerprint of the whole file.
+    pub fingerprint: u64,
+    /// The targets of its `@/` links, as for articles.
+    pub links: Vec<String>,
 }
 
 /// Everything read from `content/`.
@@ -287,6 +309,7 @@ pub fn load_cached(
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
 ) -> Result<Content, Errors> {
+    check_taxonomy_names(config).map_err(|e| Errors(vec![e.relative_to(root)]))?;
     let find_all = || discover(root).map_err(|e| Errors(vec![e.relative_to(root)]));
     let budget = TextBudget::new(TextBudget::DEFAULT);
     let Some(cache) = cache else {
@@ -466,39 +489,129 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
     })
 }
 
+/// One content file as read: its text, front matter and place.
+struct File<'a> {
+    path: &'a Path,
+    /// Relative to the site root.
+    source: PathBuf,
+    text: &'a str,
+    split: Option<front_matter::Split<'a>>,
+    place: Place,
+    is_text: bool,
+    fingerprint: u64,
+}
+
+impl File<'_> {
+    /// An error at `key` of the front matter.
+    fn at_key(&self, key: &str, message: String) -> Error {
+        let s = self.split.as_ref().expect("keys only come from front matter");
+        Error::at_offset(
+            self.path,
+            self.text,
+            front_matter::key_offset(s, key),
+            message,
+        )
+    }
+
+    /// Where `key` is, if the file has it.
+    fn key_position(&self, key: &str, present: bool) -> Option<Position> {
+        let s = self.split.as_ref().filter(|_| present)?;
+        Some(Position::of_offset(
+            self.text,
+            front_matter::key_offset(s, key),
+        ))
+    }
+}
+
+/// An error if a configured taxonomy shares its name with a front-matter
+/// key (checked here, where those keys live, rather than in `config`).
+fn check_taxonomy_names(config: &Config) -> Result<()> {
+    match config
+        .taxonomies
+        .iter()
+        .find(|t| front_matter_keys().contains(&t.as_str()))
+    {
+        Some(t) => Err(config
+            .key_error(
+                "taxonomies",
+                format!("`{t}` cannot be a taxonomy name: it is a front-matter key"),
+            )
+            .with_help(format!(
+                "name the taxonomy otherwise; front-matter keys are {}",
+                front_matter_keys().join(", ")
+            ))),
+        None => Ok(()),
+    }
+}
+
 /// Reads one content file.
 pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget) -> Result<Loaded> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = utf8(path, &bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let place = place(&root.join("content"), path, config);
-    let source = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let is_text = path.extension().is_some_and(|e| e == "txt");
-    let split = front_matter::split(path, text)?;
-
-    if place.stem == "_index" && !is_text {
-        let (fm, body) = match &split {
-            Some(s) => (front_matter::parse_section(path, text, s)?, s.body),
-            None => (Default::default(), text),
-        };
-        return Ok(Loaded::Section(Box::new(SectionMeta {
-            source,
-            lang: place.lang,
-            section: place.section,
-            title: fm.title,
-            description: fm.description,
-            sort_by: fm.sort_by.unwrap_or_default(),
-            paginate_by: fm.paginate_by.filter(|n| *n > 0),
-            template: fm.template,
-            extra: fm.extra.unwrap_or(serde_json::Value::Null),
-            body: body.to_string(),
-        })));
+    let file = File {
+        path,
+        source: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+        text,
+        split: front_matter::split(path, text)?,
+        place: place(&root.join("content"), path, config),
+        is_text: path.extension().is_some_and(|e| e == "txt"),
+        fingerprint: xxhash_rust::xxh3::xxh3_64(&bytes),
+    };
+    if file.place.stem == "_index" && !file.is_text {
+        return load_section(file);
     }
+    load_article(root, file, config, budget)
+}
 
+/// A section's `_index.md`.
+fn load_section(file: File) -> Result<Loaded> {
+    let (fm, body) = match &file.split {
+        Some(s) => (front_matter::parse_section(file.path, file.text, s)?, s.body),
+        None => (Default::default(), file.text),
+    };
+    Ok(Loaded::Section(Box::new(SectionMeta {
+        template_at: file.key_position("template", fm.template.is_some()),
+        links: link_targets(body),
+        fingerprint: file.fingerprint,
+        source: file.source,
+        lang: file.place.lang,
+        section: file.place.section,
+        title: fm.title,
+        description: fm.description,
+        sort_by: fm.sort_by.unwrap_or_default(),
+        paginate_by: fm.paginate_by.filter(|n| *n > 0),
+        template: fm.template,
+        extra: fm.extra.unwrap_or(serde_json::Value::Null),
+        body: body.to_string(),
+    })))
+}
+
+/// The targets of the `@/` links in `text`: every `@/` followed by a path,
+/// up to a character no link target has here (`)`, `>`, a quote, a space)
+/// or its `#fragment`.
+fn link_targets(text: &str) -> Vec<String> {
+    let mut targets: Vec<String> = memchr::memmem::find_iter(text.as_bytes(), b"@/")
+        .map(|at| {
+            let rest = &text[at + 2..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '#' | ']'))
+                .unwrap_or(rest.len());
+            rest[..end].to_string()
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// An article: its front matter (or wire headline and dateline) and body.
+fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -> Result<Loaded> {
+    let (path, text) = (file.path, file.text);
     let language = config
-        .language(&place.lang)
+        .language(&file.place.lang)
         .expect("place() only returns configured languages");
-    let (fm, body_text, body_offset, wire_story) = match (&split, is_text) {
+    let (fm, body_text, body_offset, wire_story) = match (&file.split, file.is_text) {
         (Some(s), _) => (
             front_matter::parse_article(path, text, s, &config.taxonomies)?,
             s.body,
@@ -518,16 +631,12 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
         .timezone
         .clone()
         .unwrap_or_else(|| language.timezone.clone());
-    let at_key = |key: &str, message: String| {
-        let s = split.as_ref().expect("keys only come from front matter");
-        Error::at_offset(path, text, front_matter::key_offset(s, key), message)
-    };
-    let zone = time_zone(&zone_name).map_err(|m| at_key("timezone", m))?;
+    let zone = time_zone(&zone_name).map_err(|m| file.at_key("timezone", m))?;
     let read_date =
         |key: &str, value: &Option<front_matter::DateText>| -> Result<Option<ZonedDateTime>> {
             value
                 .as_ref()
-                .map(|d| parse_date(&d.0, &zone).map_err(|m| at_key(key, m)))
+                .map(|d| parse_date(&d.0, &zone).map_err(|m| file.at_key(key, m)))
                 .transpose()
         };
     let mut date = read_date("date", &fm.date)?;
@@ -538,34 +647,12 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
             date = Some(story.date);
             (Some(story.title), Body::Plain(story.blocks))
         }
-        None if is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
-        None => (
-            fm.title.clone(),
-            Body::Markdown {
-                text: budget.take(body_text.len()).then(|| body_text.into()),
-                fingerprint: crate::fingerprint::Fingerprint::new()
-                    .with(body_text)
-                    .value(),
-                has_code: has(body_text, "```") || has(body_text, "~~~"),
-                words: markdown::count_words(body_text),
-                summary: (!has(body_text, "@/"))
-                    .then(|| {
-                        let highlighter = markdown::Highlighter::default();
-                        let highlight = config.markdown.highlight_code.then_some(&highlighter);
-                        markdown::summarize(
-                            body_text,
-                            config.markdown.unsafe_html,
-                            highlight,
-                            &|_| None,
-                        )
-                        .ok()
-                    })
-                    .flatten(),
-            },
-        ),
+        None if file.is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
+        None => (fm.title.clone(), markdown_body(body_text, config, budget)),
     };
     let title = fm
         .title
+        .clone()
         .or(title)
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| {
@@ -573,33 +660,36 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
                 "add `title = \"…\"` to its front matter (or a headline line to wire copy)",
             )
         })?;
-
-    // Wire copy is named by wire ids (`000_5abb4f6b.txt`), so its headline
-    // makes a better URL; everything else is named by its file.
-    let slug_source = match (&fm.slug, is_text && split.is_none()) {
-        (Some(s), _) => s.clone(),
-        (None, true) => title.clone(),
-        (None, false) => place.stem.clone(),
-    };
-    let slug = slugify(&slug_source, config.slugify);
-    if slug.is_empty() {
-        return Err(
-            Error::in_file(path, format!("`{slug_source}` gives an empty slug"))
-                .with_help("set `slug = \"…\"` in the front matter"),
-        );
-    }
-    let translation_key = fm
-        .translation_key
-        .unwrap_or_else(|| match place.section.as_str() {
-            "" => place.stem.clone(),
-            s => format!("{s}/{}", place.stem),
+    let slug = article_slug(&file, &fm, &title, config)?;
+    let translation_key = fm.translation_key.clone().unwrap_or_else(|| {
+        match file.place.section.as_str() {
+            "" => file.place.stem.clone(),
+            s => format!("{s}/{}", file.place.stem),
+        }
+    });
+    let image_size = fm
+        .image
+        .as_ref()
+        .filter(|img| !img.contains("://"))
+        .and_then(|img| {
+            let path = root.join("static").join(img.trim_start_matches('/'));
+            imagesize::size(path).ok().map(|s| (s.width, s.height))
         });
 
     Ok(Loaded::Article(Arc::new(Article {
-        source,
-        content_path: place.content_path,
-        lang: place.lang,
-        section: place.section,
+        template_at: file.key_position("template", fm.template.is_some()),
+        body_line: Position::of_offset(text, body_offset).line,
+        links: if matches!(body, Body::Markdown { .. }) {
+            link_targets(body_text)
+        } else {
+            Vec::new()
+        },
+        fingerprint: file.fingerprint,
+        image_size,
+        source: file.source,
+        content_path: file.place.content_path,
+        lang: file.place.lang,
+        section: file.place.section,
         translation_key,
         title: title.trim().to_string(),
         slug,
@@ -618,6 +708,47 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
         body,
         body_offset,
     })))
+}
+
+/// A Markdown body: its text (while the budget lasts), counts, and its
+/// summary when no `@/` link needs the site's URLs first.
+fn markdown_body(text: &str, config: &Config, budget: &TextBudget) -> Body {
+    Body::Markdown {
+        text: budget.take(text.len()).then(|| text.into()),
+        fingerprint: crate::fingerprint::Fingerprint::new().with(text).value(),
+        has_code: has(text, "```") || has(text, "~~~"),
+        words: markdown::count_words(text),
+        summary: (!has(text, "@/"))
+            .then(|| {
+                let highlighter = markdown::Highlighter::default();
+                let highlight = config.markdown.highlight_code.then_some(&highlighter);
+                markdown::summarize(text, config.markdown.unsafe_html, highlight, &|_| None).ok()
+            })
+            .flatten(),
+    }
+}
+
+/// The URL slug: the front matter's, else from the headline (wire copy,
+/// named by wire ids such as `000_5abb4f6b.txt`), else from the file name.
+fn article_slug(
+    file: &File,
+    fm: &front_matter::FrontMatter,
+    title: &str,
+    config: &Config,
+) -> Result<String> {
+    let slug_source = match (&fm.slug, file.is_text && file.split.is_none()) {
+        (Some(s), _) => s.clone(),
+        (None, true) => title.to_string(),
+        (None, false) => file.place.stem.clone(),
+    };
+    let slug = slugify(&slug_source, config.slugify);
+    if slug.is_empty() {
+        return Err(
+            Error::in_file(file.path, format!("`{slug_source}` gives an empty slug"))
+                .with_help("set `slug = \"…\"` in the front matter"),
+        );
+    }
+    Ok(slug)
 }
 
 #[cfg(test)]

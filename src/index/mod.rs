@@ -11,7 +11,7 @@ use crate::locale::slug::slugify;
 use crate::site::Site;
 
 /// What a paginated list shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListKind {
     Home,
     /// Index into `Site::sections`.
@@ -43,7 +43,7 @@ pub struct Listing {
 }
 
 /// One term of a taxonomy in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Term {
     /// As first written (in site order).
     pub name: String,
@@ -56,7 +56,7 @@ pub struct Term {
 }
 
 /// A taxonomy of one language: `/fa/tags/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Taxonomy {
     pub lang: String,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct Taxonomy {
 }
 
 /// A month of a language's archive, in its calendar.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ArchiveMonth {
     pub year: i32,
     pub month: u8,
@@ -75,7 +75,7 @@ pub struct ArchiveMonth {
 }
 
 /// A year of a language's archive, newest month first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ArchiveYear {
     pub year: i32,
     pub path: String,
@@ -84,7 +84,7 @@ pub struct ArchiveYear {
 }
 
 /// A language's date archive: `/fa/archive/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Archive {
     pub lang: String,
     pub path: String,
@@ -354,14 +354,6 @@ fn related(ix: &Indexes, i: usize) -> Vec<usize> {
 
 fn month_path(prefix: &str, year: i32, month: u8) -> String {
     format!("{prefix}/{year:04}/{month:02}/")
-}
-
-/// One page of a paginated list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pager {
-    /// 1-based.
-    pub number: usize,
-    pub path: String,
 }
 
 /// The site path of page `number` of a list at `path`: page 1 is the list

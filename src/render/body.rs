@@ -6,7 +6,7 @@ use crate::content::markdown::{
 };
 use crate::content::wire::Block;
 use crate::content::{Article, Body};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::site::Site;
 
 /// Renders an article's body to HTML, or only its summary.
@@ -55,28 +55,31 @@ pub(super) fn render_body(
                 &resolve,
             )
             .map_err(|MarkdownError::BrokenLink { target, offset }| {
-                let file = site_root_file(site, a);
-                let full = std::fs::read_to_string(&file).unwrap_or_default();
-                Error::at_offset(
+                // Placed in the body's text, then moved down to where the
+                // body starts in the file: the file is not read again.
+                let at = Position::of_offset(text, offset);
+                let file_line = at.line + a.body_line - 1;
+                Error {
+                    position: Some(Position {
+                        line: file_line,
+                        ..at
+                    }),
+                    source_line: text.lines().nth(at.line - 1).map(str::to_owned),
+                    ..Error::in_file(
                     &a.source,
-                    &full,
-                    a.body_offset + offset,
                     format!(
                         "{} links to {target}, but content/{} does not exist",
                         a.source.display(),
                         &target[2..].split('#').next().unwrap_or("")
                     ),
                 )
+                }
                 .with_help(
                     "write @/ links as @/<language>/<section>/<file>.md, relative to content/",
                 )
             })
         }
     }
-}
-
-fn site_root_file(site: &Site, a: &Article) -> std::path::PathBuf {
-    site.root.join(&a.source)
 }
 
 /// Wire text: escaped paragraphs and sub-headings with ids.

@@ -1,24 +1,17 @@
 //! What templates see. Each article is turned into a template value once
 //! and shared by every page that shows it (its own, lists, feeds).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tera::Value;
 
 use crate::config::{Config, Language};
 use crate::content::markdown::Rendered;
-use crate::fingerprint::Fingerprint;
-use crate::index::{Indexes, ListKind, Listing};
+use crate::index::Indexes;
+use crate::plan::Link;
 use crate::locale::dates::rfc3339;
 use crate::site::Site;
-
-/// A link in a template: a label and a root-relative URL.
-#[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub name: String,
-    pub url: String,
-}
 
 /// One translation of an article.
 #[derive(Debug, Clone, Serialize)]
@@ -138,27 +131,6 @@ pub fn script_safe_json(json: String) -> String {
     safe
 }
 
-/// A fingerprint of what [`page_details`] is made from, without making it
-/// (the description would need the summary's text stripped of tags).
-fn details_fingerprint(site: &Site, i: usize) -> u64 {
-    let a = &site.articles[i];
-    let mut f = Fingerprint::new()
-        .with(&a.description)
-        .with(&a.source)
-        .with(&a.image);
-    for &t in &site.translations[i] {
-        f = f
-            .with(&site.articles[t].lang)
-            .with(&site.articles[t].title)
-            .with(&site.paths[t]);
-    }
-    if let Some(img) = a.image.as_ref().filter(|img| !img.contains("://")) {
-        let size = imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok();
-        f = f.with(&size.map(|s| (s.width, s.height)));
-    }
-    f.value()
-}
-
 /// The details of article `i`, whose summary is `summary`.
 pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     let config = &site.config;
@@ -178,13 +150,7 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
             }
         })
         .collect();
-    let size = a
-        .image
-        .as_ref()
-        .filter(|img| !img.contains("://"))
-        .and_then(|img| {
-            imagesize::size(site.root.join("static").join(img.trim_start_matches('/'))).ok()
-        });
+    let size = a.image_size;
     let description = a
         .description
         .clone()
@@ -241,8 +207,8 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         description,
         translations,
         image_permalink,
-        image_width: size.map(|s| s.width),
-        image_height: size.map(|s| s.height),
+        image_width: size.map(|s| s.0),
+        image_height: size.map(|s| s.1),
         source: a.source.to_string_lossy().replace('\\', "/"),
     }
 }
@@ -385,11 +351,9 @@ pub fn truncate(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', '،']))
 }
 
-/// Builds the template value of article `i`.
-/// Builds the template value of article `i`, and a fingerprint of it and
-/// of the article's full text (what its page and the lists showing it are
-/// made from).
-pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (Value, u64) {
+/// Builds the template value of article `i`: what lists, feeds and its own
+/// page show of it.
+pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> Value {
     let config = &site.config;
     let a = &site.articles[i];
     let lang = config.language(&a.lang).expect("configured");
@@ -437,15 +401,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> (
         reading_time: rendered.words.div_ceil(200).max(1),
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),
     };
-    let body = match &a.body {
-        crate::content::Body::Markdown { fingerprint, .. } => Fingerprint::new().with(fingerprint),
-        crate::content::Body::Plain(blocks) => Fingerprint::new().with(blocks),
-    };
-    let fingerprint = body
-        .with_serialized(&value)
-        .with(&details_fingerprint(site, i))
-        .value();
-    (Value::from_serializable(&value), fingerprint)
+    Value::from_serializable(&value)
 }
 
 /// An image path from front matter: absolute URLs stay, site paths get the base path.
@@ -491,26 +447,6 @@ pub fn language_value(config: &Config, lang: &Language) -> Value {
         is_default: lang.is_default,
     })
 }
-
-/// A key naming "the same page" across languages, so the language switcher
-/// and hreflang links can find a list's counterpart.
-pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<String> {
-    match &listing.kind {
-        ListKind::Home => Some("home".into()),
-        ListKind::Section(n) => Some(format!("section:{}", site.sections[*n].name)),
-        ListKind::Term { taxonomy, term } => {
-            let t = ix
-                .taxonomies
-                .iter()
-                .find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
-            Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
-        }
-        ListKind::Year { .. } | ListKind::Month { .. } => None,
-    }
-}
-
-/// Site paths of equivalent pages: key → language → path.
-pub type Equivalents = HashMap<String, BTreeMap<String, String>>;
 
 #[cfg(test)]
 mod tests {

@@ -1,18 +1,15 @@
 //! Everything a build writes besides the HTML pages: feeds, the sitemap,
 //! robots.txt, the 404 page, redirects and static files.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use super::context::dir;
 use super::pages::Alternate;
-use super::{Gathered, Job, PageInfo, Recipe, Renderer, SITEMAP_LIMIT};
+use super::{Job, PageInfo, Reads, Recipe, Renderer, Versions};
 use crate::error::{Error, Result};
-use crate::fingerprint::Fingerprint;
-use crate::index::{ListKind, Listing};
+use crate::index::ListKind;
 use crate::locale::dates::{rfc2822, rfc3339};
 
 #[derive(Serialize)]
@@ -23,37 +20,35 @@ pub(super) struct SitemapEntry {
 }
 
 impl Renderer {
-    /// Makes the file at `path` by `recipe`.
-    /// Makes the file at `path` by `recipe`, with what its fingerprint
-    /// gathered (or nothing, when it was not asked for).
+    /// Makes the file at `path` by `recipe` from what the plan says it
+    /// reads, with the page's versions if its fingerprint gathered them.
     pub(super) fn make_recipe(
         &self,
         path: &str,
         recipe: &Recipe,
-        gathered: Gathered,
+        versions: Versions,
     ) -> Result<Vec<u8>> {
         let config = &self.site.config;
-        match recipe {
-            Recipe::Page(p) => {
-                let info = &self.infos[*p];
-                match gathered {
-                    Gathered::Versions(versions) => self.render_page(info, &versions),
-                    _ => self.render_page(info, &self.versions(info)),
-                }
+        let reads = self.plan.reads_of(&self.site, recipe);
+        match (recipe, reads) {
+            (Recipe::Page(p), reads) => {
+                let info = &self.plan.pages[*p];
+                let versions = versions.unwrap_or_else(|| self.plan.versions(&self.site, info));
+                self.render_page(info, &versions, &reads)
             }
-            Recipe::Feed { listing, template } => self.feed(*listing, template, path),
-            Recipe::NotFound => {
+            (_, reads @ Reads::Feed { .. }) => self.feed(&reads, path),
+            (_, Reads::NotFound) => {
                 let info = PageInfo {
                     job: Job::Other,
                     lang: config.default_language.clone(),
                     path: "/404.html".into(),
                     lastmod: None,
                 };
-                let mut ctx = self.base_context(&info, &self.versions(&info));
+                let mut ctx = self.base_context(&info, &Default::default());
                 ctx.insert("page_kind", "404");
                 self.render_file("404.html", &ctx, path)
             }
-            Recipe::Redirect { to, lang } => {
+            (_, Reads::Redirect { to, lang }) => {
                 let mut ctx = Context::new();
                 ctx.insert("lang", lang);
                 ctx.insert("dir", dir(self.lang_of(lang)));
@@ -61,99 +56,55 @@ impl Renderer {
                 ctx.insert_value("config", self.config_value.clone());
                 self.render_file("redirect.html", &ctx, path)
             }
-            Recipe::Static(name) => match self.theme.statics.get(name) {
+            (_, Reads::Static(name)) => match self.theme.statics.get(name) {
                 Some(file) => file.read(),
                 None => Err(Error::msg(format!("no static file {name}"))),
             },
-            Recipe::Manifest => {
+            (_, Reads::Manifest) => {
                 let mut ctx = Context::new();
                 ctx.insert_value("config", self.config_value.clone());
                 ctx.insert_value("language", self.languages[&config.default_language].clone());
                 ctx.insert("lang", &config.default_language);
                 self.render_file("manifest.webmanifest", &ctx, path)
             }
-            Recipe::SitemapPart(part) => {
-                let entries = match gathered {
-                    Gathered::Entries(entries) => entries,
-                    _ => self.sitemap_entries(*part),
-                };
+            (_, Reads::SitemapPart(pages)) => {
                 let mut ctx = Context::new();
-                ctx.insert("entries", &entries);
+                ctx.insert("entries", &self.sitemap_entries(pages));
                 self.render_file("sitemap.xml", &ctx, path)
             }
-            Recipe::SitemapIndex => {
+            (_, Reads::SitemapIndex { parts }) => {
+                let sitemaps: Vec<String> = (1..=parts)
+                    .map(|n| config.absolute_url(&format!("/sitemap{n}.xml")))
+                    .collect();
                 let mut ctx = Context::new();
-                ctx.insert("sitemaps", &self.sitemap_urls());
+                ctx.insert("sitemaps", &sitemaps);
                 self.render_file("sitemap_index.xml", &ctx, path)
             }
-            Recipe::Robots => {
+            (_, Reads::Robots) => {
                 let mut ctx = Context::new();
                 ctx.insert("sitemap", &config.absolute_url("/sitemap.xml"));
                 self.render_file("robots.txt", &ctx, path)
             }
+            (_, reads) => unreachable!("a page's reads for a file that is no page: {reads:?}"),
         }
     }
 
-    /// A fingerprint of everything the file at `path` is made from (`None`
-    /// for a static file, compared by its bytes instead), and what was
-    /// gathered for it that making the file needs too.
-    pub(super) fn fingerprint(
-        &self,
-        path: &str,
-        recipe: &Recipe,
-    ) -> Result<(Option<u64>, Gathered)> {
-        let f = Fingerprint::new().with(&self.global).with(path);
-        let print = match recipe {
-            Recipe::Page(p) => {
-                let info = &self.infos[*p];
-                let versions = self.versions(info);
-                let print = self.page_fingerprint(info, &versions)?;
-                return Ok((Some(print), Gathered::Versions(versions)));
-            }
-            Recipe::SitemapPart(part) => {
-                let entries = self.sitemap_entries(*part);
-                let print = f.with_serialized(&entries).value();
-                return Ok((Some(print), Gathered::Entries(entries)));
-            }
-            Recipe::Feed { listing, .. } => {
-                let listing = &self.ix.listings[*listing];
-                let prints: Vec<u64> = self
-                    .feed_items(listing)
-                    .into_iter()
-                    .map(|i| self.article_print(i))
-                    .collect::<Result<_>>()?;
-                f.with("feed")
-                    .with(&self.list_heading(listing))
-                    .with(&prints)
-                    .value()
-            }
-            Recipe::Redirect { to, lang } => f.with(to).with(lang).value(),
-            Recipe::SitemapIndex => f.with(&self.sitemap_urls()).value(),
-            Recipe::NotFound | Recipe::Manifest | Recipe::Robots => f.value(),
-            Recipe::Static(_) => return Ok((None, Gathered::Nothing)),
+    /// Atom or RSS for a list that has feeds (page 1 of it).
+    fn feed(&self, reads: &Reads, path: &str) -> Result<Vec<u8>> {
+        let Reads::Feed {
+            listing,
+            template,
+            items,
+            section,
+            term,
+        } = reads
+        else {
+            unreachable!("only feeds")
         };
-        Ok((Some(print), Gathered::Nothing))
-    }
-
-    /// The dated articles a listing's feeds show.
-    fn feed_items(&self, listing: &Listing) -> Vec<usize> {
-        listing
-            .items
-            .iter()
-            .copied()
-            .filter(|&i| self.site.articles[i].date.is_some())
-            .take(self.site.config.feeds.limit)
-            .collect()
-    }
-
-    /// Atom or RSS (`template`) for a list that has feeds (page 1 of it).
-    fn feed(&self, listing: usize, template: &str, path: &str) -> Result<Vec<u8>> {
         let config = &self.site.config;
-        let listing = &self.ix.listings[listing];
         let lang = self.lang_of(&listing.lang);
-        let items = self.feed_items(listing);
-        let heading = self.list_heading(listing);
-        let atom = template == "atom.xml";
+        let heading = self.list_heading(listing, *section, *term);
+        let atom = *template == "atom.xml";
         let entries: Vec<Value> = items
             .iter()
             .map(|&i| {
@@ -176,7 +127,7 @@ impl Renderer {
             path: listing.path.clone(),
             lastmod: None,
         };
-        let mut ctx = self.base_context(&info, &self.versions(&info));
+        let mut ctx = self.base_context(&info, &Default::default());
         let title = if listing.kind == ListKind::Home {
             lang.title.clone()
         } else {
@@ -225,15 +176,14 @@ impl Renderer {
         Ok(self.feed_entries[i].get_or_init(|| made))
     }
 
-    /// The entries of sitemap part `part`: one file's worth at a time, so
+    /// The entries of one sitemap file: one file's worth at a time, so
     /// memory does not grow with the site.
-    pub(super) fn sitemap_entries(&self, part: usize) -> Vec<SitemapEntry> {
+    fn sitemap_entries(&self, pages: &[PageInfo]) -> Vec<SitemapEntry> {
         let config = &self.site.config;
-        let infos = self.infos.chunks(SITEMAP_LIMIT).nth(part).unwrap_or(&[]);
-        infos
+        pages
             .par_iter()
             .map(|info| {
-                let versions = self.versions(info);
+                let versions = self.plan.versions(&self.site, info);
                 let alternates: Vec<Alternate> = if versions.len() > 1 {
                     versions
                         .iter()
@@ -253,75 +203,11 @@ impl Renderer {
             })
             .collect()
     }
-
-    /// URLs of the sitemap parts, for the sitemap index.
-    fn sitemap_urls(&self) -> Vec<String> {
-        (1..=self.infos.len().div_ceil(SITEMAP_LIMIT))
-            .map(|n| self.site.config.absolute_url(&format!("/sitemap{n}.xml")))
-            .collect()
-    }
-
-    /// Redirect pages (from, to, language): aliases, `page/1/` of every
-    /// list, and `/` when the default language lives under its own prefix.
-    pub(super) fn redirect_targets(&self) -> Result<Vec<(String, String, String)>> {
-        let config = &self.site.config;
-        let owners: HashMap<&str, usize> = self
-            .site
-            .paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.as_str(), i))
-            .collect();
-        let mut targets = Vec::new();
-        for (i, a) in self.site.articles.iter().enumerate() {
-            for alias in &a.aliases {
-                let from = normalize_alias(alias);
-                if from.split('/').any(|p| p == "..") {
-                    return Err(Error::in_file(
-                        &a.source,
-                        format!("alias `{alias}` leaves the site"),
-                    )
-                    .with_help("write aliases as site paths such as /old/story/"));
-                }
-                if let Some(&owner) = owners.get(from.as_str()) {
-                    return Err(Error::in_file(
-                        &a.source,
-                        format!(
-                            "alias `{alias}` of {} would overwrite the page of {}",
-                            a.source.display(),
-                            self.site.articles[owner].source.display()
-                        ),
-                    )
-                    .with_help("remove the alias or move the other article"));
-                }
-                targets.push((from, self.site.paths[i].clone(), a.lang.clone()));
-            }
-        }
-        for l in &self.ix.listings {
-            targets.push((format!("{}page/1/", l.path), l.path.clone(), l.lang.clone()));
-        }
-        if config.default_language_in_subdir {
-            let lang = config.default_lang();
-            targets.push(("/".into(), format!("{}/", lang.prefix), lang.code.clone()));
-        }
-        Ok(targets)
-    }
-}
-
-/// `old/story` → `/old/story/`; a path with an extension stays a file.
-fn normalize_alias(alias: &str) -> String {
-    let trimmed = alias.trim().trim_start_matches('/');
-    let last = trimmed.rsplit('/').next().unwrap_or("");
-    if last.contains('.') || trimmed.ends_with('/') || trimmed.is_empty() {
-        format!("/{trimmed}")
-    } else {
-        format!("/{trimmed}/")
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::plan::SITEMAP_LIMIT;
     use crate::render::MemorySink;
 
     #[test]
@@ -346,7 +232,8 @@ mod tests {
             root: dir.path().to_path_buf(),
             ..Default::default()
         };
-        crate::build::render_site(&options, &sink).unwrap();
+        let config = crate::build::load_config(&options).unwrap();
+        crate::build::render_site(&options, config, &sink).unwrap();
         let files = sink.into_files();
         let get = |p: &str| {
             files
@@ -362,11 +249,5 @@ mod tests {
         let first = get("sitemap1.xml").unwrap();
         assert_eq!(first.matches("<url>").count(), SITEMAP_LIMIT);
         assert!(get("sitemap2.xml").is_some());
-    }
-
-    #[test]
-    fn aliases_become_site_paths() {
-        assert_eq!(normalize_alias("old/story"), "/old/story/");
-        assert_eq!(normalize_alias("/old.html"), "/old.html");
     }
 }

@@ -10,12 +10,13 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::body::render_body;
-use super::context::{self, Link, equivalence_key};
-use super::{Job, PageInfo, Renderer, file_for, section_title, templates};
+use super::context;
+use super::{PageInfo, Reads, Renderer, templates};
 use crate::error::Result;
-use crate::fingerprint::Fingerprint;
-use crate::index::{self, ListKind, Listing};
+use crate::index::{self, ListKind, Listing, Taxonomy, Term};
 use crate::locale::dates::{DateFormat, first_day};
+use crate::plan::{Link, file_for, section_title};
+use crate::site::Section;
 
 #[derive(Serialize)]
 pub(super) struct Alternate {
@@ -85,46 +86,6 @@ impl Renderer {
         self.site.config.language(code).expect("configured")
     }
 
-    /// Paths of this page in each language: its translations, or its list's
-    /// counterparts.
-    pub(super) fn versions(&self, info: &PageInfo) -> BTreeMap<String, String> {
-        let mut versions = BTreeMap::new();
-        match &info.job {
-            Job::Article(i) => {
-                versions.insert(info.lang.clone(), info.path.clone());
-                for &t in &self.site.translations[*i] {
-                    versions.insert(
-                        self.site.articles[t].lang.clone(),
-                        self.site.paths[t].clone(),
-                    );
-                }
-            }
-            Job::List { listing, page: 1 } => {
-                if let Some(key) =
-                    equivalence_key(&self.site, &self.ix, &self.ix.listings[*listing])
-                    && let Some(v) = self.equivalents.get(&key)
-                {
-                    versions = v.clone();
-                }
-            }
-            Job::Taxonomy(n) => {
-                if let Some(v) = self
-                    .equivalents
-                    .get(&format!("taxonomy:{}", self.ix.taxonomies[*n].name))
-                {
-                    versions = v.clone();
-                }
-            }
-            Job::Archive(_) => {
-                if let Some(v) = self.equivalents.get("archive") {
-                    versions = v.clone();
-                }
-            }
-            Job::List { .. } | Job::Other => {}
-        }
-        versions
-    }
-
     /// What every page of a language has in its context, made once per
     /// build rather than for every page.
     pub(super) fn language_context(&self, lang: &crate::config::Language) -> Context {
@@ -160,20 +121,6 @@ impl Renderer {
         ctx
     }
 
-    /// Whether the navigation bar links to this page (a language's home,
-    /// a top-level section, the archive): the bar marks it as current.
-    fn links_to(&self, info: &PageInfo) -> bool {
-        let prefix = &self.lang_of(&info.lang).prefix;
-        match info.path.strip_prefix(prefix.as_str()) {
-            Some("/" | "/archive/") => true,
-            _ => self
-                .site
-                .sections
-                .iter()
-                .any(|s| s.lang == info.lang && s.path == info.path && super::in_navigation(s)),
-        }
-    }
-
     /// The context every HTML page shares.
     pub(super) fn base_context(
         &self,
@@ -184,7 +131,7 @@ impl Renderer {
         let mut ctx = self.language_contexts[&info.lang].clone();
         ctx.insert("current_path", &info.path);
         let current_url = config.relative_url(&info.path);
-        let nav_current = if self.links_to(info) {
+        let nav_current = if self.plan.links_to(&self.site, info) {
             current_url.as_str()
         } else {
             ""
@@ -232,79 +179,91 @@ impl Renderer {
         ctx
     }
 
-    /// Renders one HTML page; `versions` are its paths in each language.
+    /// Renders one HTML page from what it reads; `versions` are its paths
+    /// in each language.
     pub(super) fn render_page(
         &self,
         info: &PageInfo,
         versions: &BTreeMap<String, String>,
+        reads: &Reads,
     ) -> Result<Vec<u8>> {
         let mut ctx = self.base_context(info, versions);
-        let template = match &info.job {
-            Job::Article(i) => {
+        let template = match reads {
+            Reads::Article { i, related } => {
                 ctx.insert_value("page", self.full_page(*i)?);
                 ctx.insert("page_kind", "article");
-                let related = self.related(*i)?;
+                let related: Vec<Value> = related
+                    .iter()
+                    .map(|&j| self.value(j).cloned())
+                    .collect::<Result<_>>()?;
                 ctx.insert("related", &related);
                 self.site.articles[*i]
                     .template
                     .clone()
                     .unwrap_or_else(|| "article.html".into())
             }
-            Job::List { listing, page } => {
-                self.list_context(&mut ctx, &self.ix.listings[*listing], *page)?
-            }
-            Job::Taxonomy(n) => {
-                let t = &self.ix.taxonomies[*n];
-                let terms: Vec<serde_json::Value> = t
-                    .terms
-                    .iter()
-                    .map(|term| {
-                        serde_json::json!({
-                            "name": term.name, "slug": term.slug,
-                            "url": term.url,
-                            "count": term.items.len(),
-                            "count_label": self.number(&t.lang, term.items.len()),
-                        })
-                    })
-                    .collect();
-                ctx.insert("taxonomy", &serde_json::json!({
-                    "name": t.name, "url": self.site.config.relative_url(&t.path), "terms": terms,
-                }));
+            Reads::List { .. } => self.list_context(&mut ctx, reads)?,
+            Reads::Taxonomy(t) => {
+                ctx.insert("taxonomy", &self.taxonomy_value(t));
                 ctx.insert("page_kind", "taxonomy");
                 "taxonomy_list.html".into()
             }
-            Job::Other => unreachable!("only the 404 page is Other, and it is rendered apart"),
-            Job::Archive(n) => {
-                let a = &self.ix.archives[*n];
-                let cal = self.lang_of(&a.lang).calendar;
-                let years: Vec<serde_json::Value> = a
-                    .years
-                    .iter()
-                    .map(|y| {
-                        let months: Vec<serde_json::Value> = y
-                            .months
-                            .iter()
-                            .map(|m| serde_json::json!({
-                                "label": self.month_label(&a.lang, m.year, m.month, cal),
-                                "url": self.site.config.relative_url(&m.path),
-                                "count": m.items.len(),
-                                "count_label": self.number(&a.lang, m.items.len()),
-                            }))
-                            .collect();
-                        serde_json::json!({
-                            "year": y.year, "label": self.number(&a.lang, y.year as usize),
-                            "url": self.site.config.relative_url(&y.path),
-                            "count": y.items.len(), "count_label": self.number(&a.lang, y.items.len()),
-                            "months": months,
-                        })
-                    })
-                    .collect();
-                ctx.insert("archive", &serde_json::json!({ "years": years }));
+            Reads::Archive(a) => {
+                ctx.insert("archive", &self.archive_value(a));
                 ctx.insert("page_kind", "archive");
                 "archive.html".into()
             }
+            other => unreachable!("not a page: {other:?}"),
         };
         self.render_file(&template, &ctx, &file_for(&info.path))
+    }
+
+    /// `taxonomy` on a taxonomy's page: its terms with counts.
+    fn taxonomy_value(&self, t: &Taxonomy) -> serde_json::Value {
+        let terms: Vec<serde_json::Value> = t
+            .terms
+            .iter()
+            .map(|term| {
+                serde_json::json!({
+                    "name": term.name, "slug": term.slug,
+                    "url": term.url,
+                    "count": term.items.len(),
+                    "count_label": self.number(&t.lang, term.items.len()),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "name": t.name, "url": self.site.config.relative_url(&t.path), "terms": terms,
+        })
+    }
+
+    /// `archive` on a language's archive page: years and their months.
+    fn archive_value(&self, a: &crate::index::Archive) -> serde_json::Value {
+        let cal = self.lang_of(&a.lang).calendar;
+        let config = &self.site.config;
+        let years: Vec<serde_json::Value> = a
+            .years
+            .iter()
+            .map(|y| {
+                let months: Vec<serde_json::Value> = y
+                    .months
+                    .iter()
+                    .map(|m| serde_json::json!({
+                        "label": self.month_label(&a.lang, m.year, m.month, cal),
+                        "url": config.relative_url(&m.path),
+                        "count": m.items.len(),
+                        "count_label": self.number(&a.lang, m.items.len()),
+                    }))
+                    .collect();
+                serde_json::json!({
+                    "year": y.year, "label": self.number(&a.lang, y.year as usize),
+                    "url": config.relative_url(&y.path),
+                    "count": y.items.len(), "count_label": self.number(&a.lang, y.items.len()),
+                    "months": months,
+                })
+            })
+            .collect();
+        serde_json::json!({ "years": years })
     }
 
     pub(super) fn number(&self, lang: &str, n: usize) -> String {
@@ -326,55 +285,127 @@ impl Renderer {
         }
     }
 
-    /// The values of the stories related to article `i`.
-    pub(super) fn related(&self, i: usize) -> Result<Vec<Value>> {
-        self.ix
-            .related(i)
-            .iter()
-            .map(|&j| self.value(j).cloned())
-            .collect()
-    }
-
     /// The heading of a list: the bulletin's title, a section's, a term's
     /// name, or a localized year or month.
-    pub(super) fn list_heading(&self, listing: &Listing) -> String {
+    pub(super) fn list_heading(
+        &self,
+        listing: &Listing,
+        section: Option<&Section>,
+        term: Option<(&Taxonomy, &Term)>,
+    ) -> String {
         let lang = &listing.lang;
-        match &listing.kind {
-            ListKind::Home => self.lang_of(lang).title.clone(),
-            ListKind::Section(n) => section_title(&self.site.sections[*n]),
-            ListKind::Term { taxonomy, term } => self
-                .ix
-                .taxonomies
-                .iter()
-                .find(|t| &t.lang == lang && &t.name == taxonomy)
-                .map_or_else(String::new, |t| t.terms[*term].name.clone()),
-            ListKind::Year { year } => self.number(lang, *year as usize),
-            ListKind::Month { year, month } => {
+        match (&listing.kind, section, term) {
+            (ListKind::Home, ..) => self.lang_of(lang).title.clone(),
+            (ListKind::Section(_), Some(s), _) => section_title(s),
+            (ListKind::Term { .. }, _, Some((_, term))) => term.name.clone(),
+            (ListKind::Year { year }, ..) => self.number(lang, *year as usize),
+            (ListKind::Month { year, month }, ..) => {
                 self.month_label(lang, *year, *month, self.lang_of(lang).calendar)
             }
+            _ => String::new(),
         }
     }
 
-    /// Fills a list page's context and returns its template.
-    pub(super) fn list_context(
-        &self,
-        ctx: &mut Context,
-        listing: &Listing,
-        page: usize,
-    ) -> Result<String> {
+    /// Fills a list page's context from what it reads and returns its
+    /// template.
+    pub(super) fn list_context(&self, ctx: &mut Context, reads: &Reads) -> Result<String> {
+        let Reads::List {
+            listing,
+            page,
+            shown,
+            section,
+            term,
+        } = reads
+        else {
+            unreachable!("only lists")
+        };
         let config = &self.site.config;
-        let lang = &listing.lang;
-        let total = index::page_count(listing.items.len(), listing.paginate_by);
-        let start = (page - 1) * listing.paginate_by;
-        let pages: Vec<Value> = listing
-            .items
+        let pages: Vec<Value> = shown
             .iter()
-            .skip(start)
-            .take(listing.paginate_by)
             .map(|&i| self.value(i).cloned())
             .collect::<Result<_>>()?;
+        ctx.insert("paginator", &self.paginator(listing, *page, pages));
+        if listing.feeds {
+            ctx.insert(
+                "feed_atom",
+                &config.absolute_url(&format!("{}atom.xml", listing.path)),
+            );
+            ctx.insert(
+                "feed_rss",
+                &config.absolute_url(&format!("{}rss.xml", listing.path)),
+            );
+        }
+        let lang = &listing.lang;
+        let heading = self.list_heading(listing, *section, *term);
+        let (kind, template) = match (&listing.kind, section, term) {
+            (ListKind::Home, ..) => ("home", "index.html".to_string()),
+            (ListKind::Section(_), Some(s), _) => {
+                ctx.insert("section", &self.section_value(s));
+                let template = s.meta.as_ref().and_then(|m| m.template.clone());
+                ("section", template.unwrap_or_else(|| "section.html".into()))
+            }
+            (ListKind::Term { .. }, _, Some((t, term))) => {
+                ctx.insert(
+                    "taxonomy",
+                    &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
+                );
+                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() }));
+                ("term", "taxonomy_term.html".into())
+            }
+            (ListKind::Year { year }, ..) => {
+                ctx.insert("year", year);
+                ("year", "archive_year.html".into())
+            }
+            (ListKind::Month { year, month }, ..) => {
+                ctx.insert("year", year);
+                ctx.insert("month", month);
+                ctx.insert(
+                    "year_url",
+                    &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)),
+                );
+                ctx.insert("year_label", &self.number(lang, *year as usize));
+                ("month", "archive_month.html".into())
+            }
+            (kind, ..) => unreachable!("a list of {kind:?} without its subject"),
+        };
+        ctx.insert("page_kind", kind);
+        ctx.insert("heading", &heading);
+        Ok(template)
+    }
+
+    /// `section` on a section's list pages, its intro rendered.
+    fn section_value(&self, s: &Section) -> serde_json::Value {
+        let config = &self.site.config;
+        let intro = s.meta.as_ref().map(|m| {
+            markdown::render(
+                &m.body,
+                config.markdown.unsafe_html,
+                config.markdown.highlight_code.then_some(&self.highlighter),
+                &|t| {
+                    self.site
+                        .by_content_path
+                        .get(t)
+                        .map(|&i| config.relative_url(&self.site.paths[i]))
+                },
+            )
+            .map(|r| r.html)
+            .unwrap_or_default()
+        });
+        serde_json::json!({
+            "name": s.name, "title": section_title(s),
+            "description": s.meta.as_ref().and_then(|m| m.description.clone()),
+            "content": intro.unwrap_or_default(),
+            "url": config.relative_url(&s.path),
+            "extra": s.meta.as_ref().map(|m| m.extra.clone()),
+        })
+    }
+
+    /// `paginator` on page `page` of a list, which shows `pages`.
+    fn paginator(&self, listing: &Listing, page: usize, pages: Vec<Value>) -> Paginator {
+        let lang = &listing.lang;
+        let total = index::page_count(listing.items.len(), listing.paginate_by);
         // The list's URL, encoded once; `page/N/` needs no encoding.
-        let first = config.relative_url(&listing.path);
+        let first = self.site.config.relative_url(&listing.path);
         let url = |n: usize| {
             if n <= 1 {
                 first.clone()
@@ -382,7 +413,7 @@ impl Renderer {
                 format!("{first}page/{n}/")
             }
         };
-        let paginator = Paginator {
+        Paginator {
             pages,
             current_index: page,
             current_label: self.number(lang, page),
@@ -414,100 +445,7 @@ impl Renderer {
                     },
                 })
                 .collect(),
-        };
-        ctx.insert("paginator", &paginator);
-        if listing.feeds {
-            ctx.insert(
-                "feed_atom",
-                &config.absolute_url(&format!("{}atom.xml", listing.path)),
-            );
-            ctx.insert(
-                "feed_rss",
-                &config.absolute_url(&format!("{}rss.xml", listing.path)),
-            );
         }
-        let cal = self.lang_of(lang).calendar;
-        let (kind, heading, template) = match &listing.kind {
-            ListKind::Home => (
-                "home",
-                self.lang_of(lang).title.clone(),
-                "index.html".to_string(),
-            ),
-            ListKind::Section(n) => {
-                let s = &self.site.sections[*n];
-                let intro = s.meta.as_ref().map(|m| {
-                    markdown::render(
-                        &m.body,
-                        config.markdown.unsafe_html,
-                        config.markdown.highlight_code.then_some(&self.highlighter),
-                        &|t| {
-                            self.site
-                                .by_content_path
-                                .get(t)
-                                .map(|&i| config.relative_url(&self.site.paths[i]))
-                        },
-                    )
-                    .map(|r| r.html)
-                    .unwrap_or_default()
-                });
-                ctx.insert(
-                    "section",
-                    &serde_json::json!({
-                        "name": s.name, "title": section_title(s),
-                        "description": s.meta.as_ref().and_then(|m| m.description.clone()),
-                        "content": intro.unwrap_or_default(),
-                        "url": config.relative_url(&s.path),
-                        "extra": s.meta.as_ref().map(|m| m.extra.clone()),
-                    }),
-                );
-                let template = s
-                    .meta
-                    .as_ref()
-                    .and_then(|m| m.template.clone())
-                    .unwrap_or_else(|| "section.html".into());
-                ("section", section_title(s), template)
-            }
-            ListKind::Term { taxonomy, term } => {
-                let t = self
-                    .ix
-                    .taxonomies
-                    .iter()
-                    .find(|t| &t.lang == lang && &t.name == taxonomy)
-                    .expect("indexed");
-                let term = &t.terms[*term];
-                ctx.insert(
-                    "taxonomy",
-                    &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
-                );
-                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() }));
-                ("term", term.name.clone(), "taxonomy_term.html".into())
-            }
-            ListKind::Year { year } => {
-                ctx.insert("year", year);
-                (
-                    "year",
-                    self.number(lang, *year as usize),
-                    "archive_year.html".into(),
-                )
-            }
-            ListKind::Month { year, month } => {
-                ctx.insert("year", year);
-                ctx.insert("month", month);
-                ctx.insert(
-                    "year_url",
-                    &config.relative_url(&format!("{}/{year:04}/", self.lang_of(lang).prefix)),
-                );
-                ctx.insert("year_label", &self.number(lang, *year as usize));
-                (
-                    "month",
-                    self.month_label(lang, *year, *month, cal),
-                    "archive_month.html".into(),
-                )
-            }
-        };
-        ctx.insert("page_kind", kind);
-        ctx.insert("heading", &heading);
-        Ok(template)
     }
 
     /// Article `i`'s template value with its full text and table of contents.
@@ -527,82 +465,6 @@ impl Renderer {
         map.insert("content".into(), Value::safe_string(&full.html));
         map.insert("toc".into(), Value::from_serializable(&full.toc));
         Ok(Value::from(map))
-    }
-
-    /// Everything a page is made from, hashed: the site-wide inputs, the
-    /// page's place and versions, and the values of the articles it shows.
-    pub(super) fn page_fingerprint(
-        &self,
-        info: &PageInfo,
-        versions: &BTreeMap<String, String>,
-    ) -> Result<u64> {
-        let f = Fingerprint::new()
-            .with(&self.global)
-            .with(&info.path)
-            .with(&info.lang)
-            .with(versions);
-        let f = match &info.job {
-            Job::Article(i) => {
-                let related: Vec<u64> = self
-                    .ix
-                    .related(*i)
-                    .iter()
-                    .map(|&j| self.article_print(j))
-                    .collect::<Result<_>>()?;
-                f.with("article")
-                    .with(&self.article_print(*i)?)
-                    .with(&related)
-            }
-            Job::List { listing, page } => {
-                let l = &self.ix.listings[*listing];
-                let shown: Vec<u64> = l
-                    .items
-                    .iter()
-                    .skip((page - 1) * l.paginate_by)
-                    .take(l.paginate_by)
-                    .map(|&i| self.article_print(i))
-                    .collect::<Result<_>>()?;
-                let mut f = f
-                    .with("list")
-                    .with(page)
-                    .with(&index::page_count(l.items.len(), l.paginate_by))
-                    .with(&l.items.len())
-                    .with(&l.feeds)
-                    .with(&self.list_heading(l))
-                    .with(&shown);
-                if let ListKind::Section(n) = l.kind
-                    && let Some(meta) = &self.site.sections[n].meta
-                {
-                    f = f
-                        .with(&meta.body)
-                        .with(&meta.description)
-                        .with(&meta.template)
-                        .with_serialized(&meta.extra);
-                }
-                f
-            }
-            Job::Taxonomy(n) => {
-                let t = &self.ix.taxonomies[*n];
-                let terms: Vec<(&str, &str, usize)> = t
-                    .terms
-                    .iter()
-                    .map(|term| (term.name.as_str(), term.path.as_str(), term.items.len()))
-                    .collect();
-                f.with("taxonomy").with(&t.name).with(&terms)
-            }
-            Job::Archive(n) => {
-                let mut f = f.with("archive");
-                for y in &self.ix.archives[*n].years {
-                    f = f.with(&y.year).with(&y.items.len());
-                    for m in &y.months {
-                        f = f.with(&m.month).with(&m.items.len());
-                    }
-                }
-                f
-            }
-            Job::Other => f.with("other"),
-        };
-        Ok(f.value())
     }
 
     /// Renders `template` with `ctx`, the file at `path`.

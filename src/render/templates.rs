@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use tera::{Kwargs, State, Tera, Value};
 
-use super::theme::Theme;
+use crate::theme::Theme;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
@@ -200,7 +200,7 @@ pub fn build(
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches('/');
             let name = assets.fingerprinted.get(path).map_or(path, String::as_str);
-            Ok(format!("{base_path}/{}", crate::site::encode_path(name)))
+            Ok(format!("{base_path}/{}", crate::url::encode_path(name)))
         },
     );
     // Feeds are read away from the site: root-relative links in article

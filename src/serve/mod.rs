@@ -17,7 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tokio::sync::broadcast;
 
-use crate::build::{BuildOptions, load, relative_to, resolve};
+use crate::build::{BuildOptions, load, load_config, relative_to, resolve};
 use crate::content::{Content, LoadCache};
 use crate::error::{Error, Errors};
 use crate::render::{Renderer, Sink};
@@ -289,7 +289,8 @@ impl Rebuilder {
             Scope::All => None,
             Scope::Content(sources) => Some(sources),
         };
-        let loaded = load(&self.options, Some(&self.cache), changed)?;
+        let config = load_config(&self.options)?;
+        let loaded = load(&self.options, config, Some(&self.cache), changed)?;
         // The pages to make now, to find errors before the model is served;
         // `None` for all of them.
         let (model, pages) =

@@ -1,0 +1,267 @@
+//! Plan: every file the site will have, how each one is made (its
+//! [`Recipe`]) and what that recipe reads (its [`Reads`]), worked out from
+//! the site model and its indexes alone, before anything is rendered.
+//!
+//! What a file reads is declared once, here, in [`Plan::reads`]: render
+//! builds the file's template context from that value and hashes the same
+//! value into the file's fingerprint, so what a page shows and what decides
+//! whether it is made again cannot drift apart. Model objects are hashed
+//! whole (an article by the bytes of its file, an index entry by every
+//! field), never field by field, so a new front-matter key or index field
+//! is covered the day it is added.
+//!
+//! `build`, `check` and `serve` share one plan; `serve` keeps it across
+//! edits that leave every article in its place (see [`crate::site::Site::same_place`]).
+
+mod files;
+mod reads;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::index::{self, Indexes, ListKind, Listing};
+use crate::site::{Section, Site};
+use crate::theme::Theme;
+
+pub use files::{file_for, normalize_alias};
+pub use reads::{ArticleFacts, Reads};
+
+/// Most URLs a sitemap file may list.
+#[cfg(not(test))]
+pub const SITEMAP_LIMIT: usize = 50_000;
+/// Small enough for a unit test to cross.
+#[cfg(test)]
+pub const SITEMAP_LIMIT: usize = 5;
+
+/// An HTML page to render.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Article(usize),
+    List { listing: usize, page: usize },
+    Taxonomy(usize),
+    Archive(usize),
+    /// A page that is no list and no article (the 404 page, a feed's context).
+    Other,
+}
+
+/// A page of the site as the sitemap and hreflang links see it.
+#[derive(Debug, Clone)]
+pub struct PageInfo {
+    pub job: Job,
+    pub lang: String,
+    pub path: String,
+    /// Formatted only for the sitemap.
+    pub lastmod: Option<jiff::ZonedDateTime>,
+}
+
+/// How one output file is made.
+#[derive(Debug, Clone)]
+pub enum Recipe {
+    /// `pages[n]`.
+    Page(usize),
+    /// Atom or RSS (the template) of a listing's first page.
+    Feed {
+        listing: usize,
+        template: &'static str,
+    },
+    NotFound,
+    Redirect {
+        to: String,
+        lang: String,
+    },
+    /// A theme or site static file, under its own name or its hashed one.
+    Static(String),
+    Manifest,
+    /// Part `n` of the sitemap (the whole of it when it fits one file).
+    SitemapPart(usize),
+    SitemapIndex,
+    Robots,
+}
+
+/// A link in a template: a label and a root-relative URL.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// Site paths of equivalent pages: key → language → path.
+pub type Equivalents = HashMap<String, BTreeMap<String, String>>;
+
+/// Every file of one build of the site and how to make it.
+pub struct Plan {
+    pub ix: Indexes,
+    /// Every HTML page, in a stable order.
+    pub pages: Vec<PageInfo>,
+    /// Every file of the site, by output path, and how to make it.
+    pub files: Vec<(String, Recipe)>,
+    /// The number of article 0's page in `files` (article `i`'s is `i` more).
+    pub first_page: usize,
+    /// The paths of "the same page" in each language.
+    pub equivalents: Equivalents,
+    /// Each language's top-level sections, for the navigation bar.
+    pub nav: BTreeMap<String, Vec<Link>>,
+}
+
+impl Plan {
+    /// Plans the files of `site` with `theme`; an error if two files would
+    /// share a path, or an article names a template the theme lacks.
+    pub fn new(site: &Site, theme: &Theme) -> Result<Plan> {
+        files::check_templates(site, theme)?;
+        let ix = index::build(site);
+        crate::profile::stage("indexes built");
+        let pages = files::page_infos(site, &ix);
+        let mut plan = Plan {
+            equivalents: equivalents(site, &ix),
+            nav: navigation(site),
+            ix,
+            pages,
+            files: Vec::new(),
+            first_page: 0,
+        };
+        plan.files = files::recipes(site, theme, &plan)?;
+        plan.first_page = plan
+            .files
+            .iter()
+            .position(|(_, r)| matches!(r, Recipe::Page(_)))
+            .unwrap_or(0);
+        crate::profile::stage("files planned");
+        Ok(plan)
+    }
+
+    /// The number (in `files`) of article `i`'s page.
+    pub fn article_page(&self, i: usize) -> usize {
+        self.first_page + i
+    }
+
+    /// Paths of this page in each language: its translations, or its list's
+    /// counterparts.
+    pub fn versions(&self, site: &Site, info: &PageInfo) -> BTreeMap<String, String> {
+        let key = match &info.job {
+            Job::Article(i) => {
+                let mut versions = BTreeMap::new();
+                versions.insert(info.lang.clone(), info.path.clone());
+                for &t in &site.translations[*i] {
+                    versions.insert(site.articles[t].lang.clone(), site.paths[t].clone());
+                }
+                return versions;
+            }
+            Job::List { listing, page: 1 } => {
+                equivalence_key(site, &self.ix, &self.ix.listings[*listing])
+            }
+            Job::Taxonomy(n) => Some(format!("taxonomy:{}", self.ix.taxonomies[*n].name)),
+            Job::Archive(_) => Some("archive".into()),
+            Job::List { .. } | Job::Other => None,
+        };
+        key.and_then(|k| self.equivalents.get(&k))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Whether the navigation bar links to this page (a language's home,
+    /// a top-level section, the archive): the bar marks it as current.
+    pub fn links_to(&self, site: &Site, info: &PageInfo) -> bool {
+        let prefix = site.config.language(&info.lang).map_or("", |l| &l.prefix);
+        match info.path.strip_prefix(prefix) {
+            Some("/" | "/archive/") => true,
+            _ => site
+                .sections
+                .iter()
+                .any(|s| s.lang == info.lang && s.path == info.path && in_navigation(s)),
+        }
+    }
+
+    /// The dated articles a listing's feeds show.
+    pub fn feed_items(site: &Site, listing: &Listing) -> Vec<usize> {
+        listing
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| site.articles[i].date.is_some())
+            .take(site.config.feeds.limit)
+            .collect()
+    }
+}
+
+/// A key naming "the same page" across languages, so the language switcher
+/// and hreflang links can find a list's counterpart.
+pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<String> {
+    match &listing.kind {
+        ListKind::Home => Some("home".into()),
+        ListKind::Section(n) => Some(format!("section:{}", site.sections[*n].name)),
+        ListKind::Term { taxonomy, term } => {
+            let t = ix
+                .taxonomies
+                .iter()
+                .find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
+            Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
+        }
+        ListKind::Year { .. } | ListKind::Month { .. } => None,
+    }
+}
+
+/// The paths of "the same page" in each language: homes, sections, terms,
+/// taxonomy pages and archives.
+fn equivalents(site: &Site, ix: &Indexes) -> Equivalents {
+    let mut equivalents: Equivalents = HashMap::new();
+    let mut add = |key: String, lang: &str, path: &str| {
+        equivalents
+            .entry(key)
+            .or_default()
+            .insert(lang.to_string(), path.to_string());
+    };
+    for listing in &ix.listings {
+        if let Some(key) = equivalence_key(site, ix, listing) {
+            add(key, &listing.lang, &listing.path);
+        }
+    }
+    for t in &ix.taxonomies {
+        add(format!("taxonomy:{}", t.name), &t.lang, &t.path);
+    }
+    for a in &ix.archives {
+        add("archive".into(), &a.lang, &a.path);
+    }
+    equivalents
+}
+
+/// Each language's top-level sections, for the navigation bar.
+fn navigation(site: &Site) -> BTreeMap<String, Vec<Link>> {
+    let config = &site.config;
+    config
+        .languages
+        .iter()
+        .map(|l| {
+            let links: Vec<Link> = site
+                .sections
+                .iter()
+                .filter(|s| s.lang == l.code && in_navigation(s))
+                .map(|s| Link {
+                    name: section_title(s),
+                    url: config.relative_url(&s.path),
+                })
+                .collect();
+            (l.code.clone(), links)
+        })
+        .collect()
+}
+
+/// Whether the navigation bar links to section `s` (top-level ones only).
+fn in_navigation(s: &Section) -> bool {
+    !s.name.contains('/')
+}
+
+/// A section's title: its `_index.md`'s, else its folder name capitalized.
+pub fn section_title(s: &Section) -> String {
+    s.meta
+        .as_ref()
+        .and_then(|m| m.title.clone())
+        .unwrap_or_else(|| {
+            let name = s.name.rsplit('/').next().unwrap_or(&s.name);
+            let mut chars = name.chars();
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        })
+}
