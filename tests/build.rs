@@ -416,43 +416,7 @@ fn rebuilds_after_edits_equal_clean_builds() {
     for (what, edit) in &edits {
         edit();
         let stdout = site.build_ok();
-        let clean = tempfile::tempdir().unwrap();
-        let out = site.run(&["build", "--output", clean.path().to_str().unwrap()]);
-        assert!(out.status.success());
-        let mut expected: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(clean.path())
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path()
-                        .strip_prefix(clean.path())
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .filter(|(p, _)| !p.starts_with('.'))
-            .collect();
-        expected.sort();
-        let actual: Vec<(String, Vec<u8>)> = site
-            .snapshot()
-            .into_iter()
-            .filter(|(p, _)| !p.starts_with('.'))
-            .collect();
-        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-        assert_eq!(
-            names(&actual),
-            names(&expected),
-            "after the {what} edit ({stdout})"
-        );
-        for ((path, a), (_, e)) in actual.iter().zip(&expected) {
-            assert!(
-                a == e,
-                "after the {what} edit, {path} differs from a clean build"
-            );
-        }
+        site.assert_same_as_clean_build(what, &stdout);
     }
 }
 

@@ -213,12 +213,15 @@ pub fn build(
         },
     );
     // JSON for <script type="application/ld+json">: `<`, `>` and `&` are
-    // escaped so no value can close the script element.
+    // escaped so no value can close the script element. Maps go through
+    // serde_json's, whose keys are sorted: Tera's own are in hash order, and
+    // two builds of one site must write the same bytes.
     tera.register_filter(
         "json",
         |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let json =
-                serde_json::to_string(&value).map_err(|e| tera::Error::message(e.to_string()))?;
+            let json = serde_json::to_value(&value)
+                .and_then(|v| serde_json::to_string(&v))
+                .map_err(|e| tera::Error::message(e.to_string()))?;
             Ok(Value::safe_string(&super::context::script_safe_json(json)))
         },
     );

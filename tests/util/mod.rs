@@ -114,6 +114,45 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Asserts that `public/`, as incremental builds left it, equals a
+    /// clean build of the site as it is now; `what` names the last edit.
+    pub fn assert_same_as_clean_build(&self, what: &str, stdout: &str) {
+        let clean = tempfile::tempdir().unwrap();
+        let out = self.run(&["build", "--output", clean.path().to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut expected: Vec<(String, Vec<u8>)> = walk(clean.path())
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(clean.path().join(&f)).unwrap()))
+            .filter(|(p, _)| !p.starts_with('.'))
+            .collect();
+        expected.sort();
+        let actual: Vec<(String, Vec<u8>)> = self
+            .snapshot()
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with('.'))
+            .collect();
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&actual),
+            names(&expected),
+            "after the {what} edit ({stdout})"
+        );
+        for ((path, a), (_, e)) in actual.iter().zip(&expected) {
+            assert!(
+                a == e,
+                "after the {what} edit, {path} differs from a clean build:\n{}\n---\n{}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(e)
+            );
+        }
+    }
+}
+
 fn walk(base: &Path) -> Vec<String> {
     let mut out = Vec::new();
     if !base.exists() {

@@ -1,0 +1,203 @@
+//! The plan declares what each file reads, and both the file's context and
+//! its fingerprint come from that declaration: an incremental build after
+//! any edit equals a clean build. These tests edit every front-matter key,
+//! every section key and what other articles say about a story, one at a
+//! time, and compare.
+
+mod util;
+
+use util::Site;
+
+/// The value each front-matter key is given by the edit test. A key the
+/// struct gains without a line here fails the test, so new keys are
+/// covered the day they are added.
+fn edit_value(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "title" => "title = \"Changed title\"",
+        "date" => "date = 2021-03-03T10:00:00+03:30",
+        "timezone" => "timezone = \"Europe/Moscow\"",
+        "updated" => "updated = 2022-02-02",
+        "slug" => "slug = \"another-slug\"",
+        "summary" => "summary = \"A summary of its own\"",
+        "description" => "description = \"A description of its own\"",
+        "translation_key" => "translation_key = \"elsewhere\"",
+        "draft" => "draft = true",
+        "aliases" => "aliases = [\"/old/path/\"]",
+        "authors" => "authors = [\"A. Reporter\"]",
+        "image" => "image = \"/photo.png\"",
+        "image_alt" => "image_alt = \"A photo\"",
+        "template" => "template = \"special.html\"",
+        "extra" => "[extra]\ncolour = \"red\"",
+        _ => return None,
+    })
+}
+
+/// The story under test, its front matter given `lines` (which replace
+/// the base keys they set). Tables (`[extra]`) come last.
+fn story(lines: &str) -> String {
+    let set = |key: &str| lines.lines().any(|l| l.starts_with(&format!("{key} =")));
+    let mut front: Vec<&str> = ["title = \"Alpha\"", "date = 2020-01-01 09:00", "tags = [\"x\"]"]
+        .into_iter()
+        .filter(|l| !set(l.split(' ').next().unwrap()))
+        .collect();
+    let (plain, tables): (Vec<&str>, Vec<&str>) = lines
+        .split_inclusive('\n')
+        .map(|l| l.trim_end())
+        .partition(|l| !l.starts_with('[') && !l.starts_with("colour"));
+    front.extend(plain.iter().filter(|l| !l.is_empty()));
+    front.extend(tables);
+    format!(
+        "+++\n{}\n+++\nText of alpha, linking to [beta](@/en/news/b.md).\n",
+        front.join("\n")
+    )
+}
+
+/// A site whose article template shows the whole page value, so a field
+/// the fingerprint missed would show as a difference.
+fn site() -> Site {
+    let site = Site::three_languages();
+    site.write("content/en/news/a.md", story(""));
+    site.write(
+        "content/en/news/b.md",
+        "+++\ntitle = \"Beta\"\ndate = 2020-01-02\ntags = [\"x\", \"y\"]\n+++\nBeta.\n",
+    );
+    site.write(
+        "content/fa/news/a.md",
+        "+++\ntitle = \"الف\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nمتن.\n",
+    );
+    site.write(
+        "content/en/news/_index.md",
+        "+++\ntitle = \"News\"\n+++\nIntro linking to [alpha](@/en/news/a.md).\n",
+    );
+    site.write(
+        "templates/special.html",
+        "{% extends \"article.html\" %}{% block content %}<p>special</p>{{ page.content }}{% endblock content %}",
+    );
+    site.write("templates/dump.html", "{{ page | json }}");
+    // A 2 × 1 PNG, so `image` has a size to measure.
+    site.write(
+        "static/photo.png",
+        [
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+            0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+        ],
+    );
+    site
+}
+
+#[test]
+fn every_front_matter_key_edited_alone_equals_a_clean_build() {
+    for key in bulletin::content::front_matter_keys() {
+        let value = edit_value(key)
+            .unwrap_or_else(|| panic!("front-matter key `{key}` has no edit in this test"));
+        let site = site();
+        site.build_ok();
+        site.write("content/en/news/a.md", story(value));
+        let stdout = site.build_ok();
+        site.assert_same_as_clean_build(key, &stdout);
+        // And back: the first version's pages must come back too.
+        site.write("content/en/news/a.md", story(""));
+        let stdout = site.build_ok();
+        site.assert_same_as_clean_build(&format!("{key} undone"), &stdout);
+    }
+}
+
+#[test]
+fn every_page_value_field_is_seen_by_the_fingerprint() {
+    // With a template that prints the whole page value, every edit must
+    // still equal a clean build.
+    for key in bulletin::content::front_matter_keys() {
+        let site = site();
+        site.write("content/en/news/a.md", story("template = \"dump.html\""));
+        site.build_ok();
+        let value = edit_value(key).unwrap();
+        let lines = if *key == "template" {
+            value.to_string()
+        } else if *key == "extra" {
+            format!("template = \"dump.html\"\n{value}")
+        } else {
+            format!("{value}\ntemplate = \"dump.html\"")
+        };
+        site.write("content/en/news/a.md", story(&lines));
+        let stdout = site.build_ok();
+        site.assert_same_as_clean_build(&format!("{key} (dumped)"), &stdout);
+    }
+}
+
+#[test]
+fn json_of_a_map_is_the_same_in_every_build() {
+    let site = site();
+    site.write("content/en/news/a.md", story("template = \"dump.html\""));
+    site.build_ok();
+    let first = site.read("news/a/index.html");
+    let keys: Vec<&str> = first.match_indices("\":").map(|(i, _)| &first[..i]).collect();
+    assert!(keys.len() > 10, "{first}");
+    for _ in 0..3 {
+        let clean = tempfile::tempdir().unwrap();
+        site.run(&["build", "--output", clean.path().to_str().unwrap()]);
+        let again = std::fs::read_to_string(clean.path().join("news/a/index.html")).unwrap();
+        assert_eq!(again, first);
+    }
+}
+
+#[test]
+fn a_template_named_in_front_matter_is_checked_by_every_build() {
+    let site = site();
+    site.build_ok();
+    let before = site.snapshot();
+    site.write("content/en/news/a.md", story("template = \"nope.html\""));
+    let err = site.build_err();
+    assert!(err.contains("nope.html"), "{err}");
+    assert!(err.contains("content/en/news/a.md:5"), "names file and line: {err}");
+    assert_eq!(site.snapshot(), before, "the previous output is untouched");
+    site.write(
+        "content/en/news/_index.md",
+        "+++\ntitle = \"News\"\ntemplate = \"nope-section.html\"\n+++\n",
+    );
+    site.write("content/en/news/a.md", story(""));
+    let err = site.build_err();
+    assert!(err.contains("content/en/news/_index.md:3"), "{err}");
+}
+
+#[test]
+fn what_other_files_say_about_a_story_reaches_its_pages() {
+    let site = site();
+    site.build_ok();
+    type Edit = (&'static str, &'static str, &'static str);
+    let edits: [Edit; 5] = [
+        // The target of an `@/` link moves: the linking page and the
+        // section intro that links must follow.
+        (
+            "link target's slug",
+            "content/en/news/b.md",
+            "+++\ntitle = \"Beta\"\ndate = 2020-01-02\nslug = \"beta-moved\"\ntags = [\"x\", \"y\"]\n+++\nBeta.\n",
+        ),
+        (
+            "linked section intro's target",
+            "content/en/news/a.md",
+            "+++\ntitle = \"Alpha\"\ndate = 2020-01-01 09:00\nslug = \"alpha-moved\"\ntags = [\"x\"]\n+++\nText, linking to [beta](@/en/news/b.md).\n",
+        ),
+        (
+            "translation's title",
+            "content/fa/news/a.md",
+            "+++\ntitle = \"الف دو\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nمتن.\n",
+        ),
+        (
+            "image file",
+            "static/photo.png",
+            "not a png any more",
+        ),
+        (
+            "section file",
+            "content/en/news/_index.md",
+            "+++\ntitle = \"Wire\"\ndescription = \"All of it\"\nsort_by = \"title\"\npaginate_by = 1\n[extra]\nx = 1\n+++\nNew intro.\n",
+        ),
+    ];
+    site.write("content/en/news/a.md", story("image = \"/photo.png\"\nimage_alt = \"A\""));
+    site.build_ok();
+    for (what, file, text) in edits {
+        site.write(file, text);
+        let stdout = site.build_ok();
+        site.assert_same_as_clean_build(what, &stdout);
+    }
+}
