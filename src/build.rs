@@ -12,8 +12,8 @@ use crate::content::{self, LoadCache, LoadOptions};
 use crate::error::Errors;
 use crate::output::{self, WriteStats, Writer};
 use crate::render::{Renderer, Rendering, Sink};
-use crate::theme::Theme;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// Options of one build.
 #[derive(Debug, Clone, Default)]

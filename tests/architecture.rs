@@ -124,7 +124,13 @@ fn render_reads_no_file() {
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
-        for io in ["std::fs", "fs::read", "File::open", "imagesize", "read_to_string"] {
+        for io in [
+            "std::fs",
+            "fs::read",
+            "File::open",
+            "imagesize",
+            "read_to_string",
+        ] {
             assert!(
                 !code.contains(io),
                 "{} uses {io}: render must get what it needs from the load",

@@ -36,10 +36,14 @@ fn edit_value(key: &str) -> Option<&'static str> {
 /// the base keys they set). Tables (`[extra]`) come last.
 fn story(lines: &str) -> String {
     let set = |key: &str| lines.lines().any(|l| l.starts_with(&format!("{key} =")));
-    let mut front: Vec<&str> = ["title = \"Alpha\"", "date = 2020-01-01 09:00", "tags = [\"x\"]"]
-        .into_iter()
-        .filter(|l| !set(l.split(' ').next().unwrap()))
-        .collect();
+    let mut front: Vec<&str> = [
+        "title = \"Alpha\"",
+        "date = 2020-01-01 09:00",
+        "tags = [\"x\"]",
+    ]
+    .into_iter()
+    .filter(|l| !set(l.split(' ').next().unwrap()))
+    .collect();
     let (plain, tables): (Vec<&str>, Vec<&str>) = lines
         .split_inclusive('\n')
         .map(|l| l.trim_end())
@@ -78,8 +82,8 @@ fn site() -> Site {
     site.write(
         "static/photo.png",
         [
-            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
-            0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0,
+            0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
         ],
     );
     site
@@ -130,7 +134,10 @@ fn json_of_a_map_is_the_same_in_every_build() {
     site.write("content/en/news/a.md", story("template = \"dump.html\""));
     site.build_ok();
     let first = site.read("news/a/index.html");
-    let keys: Vec<&str> = first.match_indices("\":").map(|(i, _)| &first[..i]).collect();
+    let keys: Vec<&str> = first
+        .match_indices("\":")
+        .map(|(i, _)| &first[..i])
+        .collect();
     assert!(keys.len() > 10, "{first}");
     for _ in 0..3 {
         let clean = tempfile::tempdir().unwrap();
@@ -148,7 +155,10 @@ fn a_template_named_in_front_matter_is_checked_by_every_build() {
     site.write("content/en/news/a.md", story("template = \"nope.html\""));
     let err = site.build_err();
     assert!(err.contains("nope.html"), "{err}");
-    assert!(err.contains("content/en/news/a.md:5"), "names file and line: {err}");
+    assert!(
+        err.contains("content/en/news/a.md:5"),
+        "names file and line: {err}"
+    );
     assert_eq!(site.snapshot(), before, "the previous output is untouched");
     site.write(
         "content/en/news/_index.md",
@@ -182,18 +192,17 @@ fn what_other_files_say_about_a_story_reaches_its_pages() {
             "content/fa/news/a.md",
             "+++\ntitle = \"الف دو\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nمتن.\n",
         ),
-        (
-            "image file",
-            "static/photo.png",
-            "not a png any more",
-        ),
+        ("image file", "static/photo.png", "not a png any more"),
         (
             "section file",
             "content/en/news/_index.md",
             "+++\ntitle = \"Wire\"\ndescription = \"All of it\"\nsort_by = \"title\"\npaginate_by = 1\n[extra]\nx = 1\n+++\nNew intro.\n",
         ),
     ];
-    site.write("content/en/news/a.md", story("image = \"/photo.png\"\nimage_alt = \"A\""));
+    site.write(
+        "content/en/news/a.md",
+        story("image = \"/photo.png\"\nimage_alt = \"A\""),
+    );
     site.build_ok();
     for (what, file, text) in edits {
         site.write(file, text);

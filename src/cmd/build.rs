@@ -1,12 +1,40 @@
 //! `bulletin build`.
 
+use std::path::PathBuf;
+
 use crate::build::{BuildOptions, build};
 use crate::error::Errors;
 
-pub fn run(options: BuildOptions, missing_translations: bool) -> Result<(), Errors> {
+/// Build the site into its output folder (public/ by default).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site folder, the one holding site.toml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Write here instead of output_dir.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.toml's (for a preview host).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// List the articles that have no translation, per language.
+    #[arg(long)]
+    pub missing_translations: bool,
+}
+
+pub fn run(args: Args) -> Result<(), Errors> {
+    let options = BuildOptions {
+        root: args.root,
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
     let report = build(&options)?;
     super::print_warnings(&report.rendering.warnings);
-    if missing_translations {
+    if args.missing_translations {
         let site = &report.site;
         for (lang, missing) in site.missing_translations() {
             println!("missing in {lang}: {}", missing.len());

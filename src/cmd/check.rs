@@ -6,7 +6,23 @@ use crate::check::check_links;
 use crate::error::{Error, Errors};
 use crate::render::MemorySink;
 
-pub fn run(options: BuildOptions) -> Result<(), Errors> {
+/// Render the site in memory and verify every internal link and anchor.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site folder, the one holding site.toml.
+    #[arg(long, default_value = ".")]
+    pub root: std::path::PathBuf,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(args: Args) -> Result<(), Errors> {
+    let options = BuildOptions {
+        root: args.root,
+        drafts: args.drafts,
+        ..Default::default()
+    };
     let sink = MemorySink::default();
     let config = crate::build::load_config(&options)?;
     let (site, rendering) = render_site(&options, config, &sink)?;

@@ -4,7 +4,15 @@ use std::path::Path;
 
 use crate::error::{Error, Errors};
 
-pub fn run(dir: &Path) -> Result<(), Errors> {
+/// Start a new site in DIR that builds at once.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder to create.
+    pub dir: std::path::PathBuf,
+}
+
+pub fn run(args: Args) -> Result<(), Errors> {
+    let dir: &Path = &args.dir;
     if dir.join("site.toml").exists() {
         return Err(Error::in_file(dir.join("site.toml"), "a site already exists here").into());
     }

@@ -5,12 +5,30 @@ use std::path::Path;
 use crate::config::Config;
 use crate::error::{Error, Errors};
 
-pub fn run(
-    root: &Path,
-    path: &Path,
-    title: Option<String>,
-    lang: Option<String>,
-) -> Result<(), Errors> {
+/// Write a new article with front matter.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write it, e.g. content/en/news/my-story.md.
+    pub path: std::path::PathBuf,
+    /// Its title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Its language (else taken from the path).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// The site folder, the one holding site.toml.
+    #[arg(long, default_value = ".")]
+    pub root: std::path::PathBuf,
+}
+
+pub fn run(args: Args) -> Result<(), Errors> {
+    let Args {
+        path,
+        title,
+        lang,
+        root,
+    } = args;
+    let (root, path): (&Path, &Path) = (&root, &path);
     let config = Config::load(root).map_err(|e| e.relative_to(root))?;
     let target = if path.starts_with("content") || path.is_absolute() {
         root.join(path)

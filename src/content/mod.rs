@@ -504,7 +504,10 @@ struct File<'a> {
 impl File<'_> {
     /// An error at `key` of the front matter.
     fn at_key(&self, key: &str, message: String) -> Error {
-        let s = self.split.as_ref().expect("keys only come from front matter");
+        let s = self
+            .split
+            .as_ref()
+            .expect("keys only come from front matter");
         Error::at_offset(
             self.path,
             self.text,
@@ -567,7 +570,10 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
 /// A section's `_index.md`.
 fn load_section(file: File) -> Result<Loaded> {
     let (fm, body) = match &file.split {
-        Some(s) => (front_matter::parse_section(file.path, file.text, s)?, s.body),
+        Some(s) => (
+            front_matter::parse_section(file.path, file.text, s)?,
+            s.body,
+        ),
         None => (Default::default(), file.text),
     };
     Ok(Loaded::Section(Box::new(SectionMeta {
@@ -595,7 +601,9 @@ fn link_targets(text: &str) -> Vec<String> {
         .map(|at| {
             let rest = &text[at + 2..];
             let end = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '#' | ']'))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '#' | ']')
+                })
                 .unwrap_or(rest.len());
             rest[..end].to_string()
         })
@@ -661,12 +669,13 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
             )
         })?;
     let slug = article_slug(&file, &fm, &title, config)?;
-    let translation_key = fm.translation_key.clone().unwrap_or_else(|| {
-        match file.place.section.as_str() {
-            "" => file.place.stem.clone(),
-            s => format!("{s}/{}", file.place.stem),
-        }
-    });
+    let translation_key =
+        fm.translation_key
+            .clone()
+            .unwrap_or_else(|| match file.place.section.as_str() {
+                "" => file.place.stem.clone(),
+                s => format!("{s}/{}", file.place.stem),
+            });
     let image_size = fm
         .image
         .as_ref()

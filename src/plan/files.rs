@@ -50,7 +50,10 @@ fn template_error(
         position: at,
         ..Error::in_file(
             source,
-            format!("{} names the template `{name}`, which the theme does not have", source.display()),
+            format!(
+                "{} names the template `{name}`, which the theme does not have",
+                source.display()
+            ),
         )
     }
     .with_help(format!(
@@ -173,11 +176,10 @@ fn redirect_targets(site: &Site, ix: &Indexes) -> Result<Vec<(String, String, St
         for alias in &a.aliases {
             let from = normalize_alias(alias);
             if from.split('/').any(|p| p == "..") {
-                return Err(Error::in_file(
-                    &a.source,
-                    format!("alias `{alias}` leaves the site"),
-                )
-                .with_help("write aliases as site paths such as /old/story/"));
+                return Err(
+                    Error::in_file(&a.source, format!("alias `{alias}` leaves the site"))
+                        .with_help("write aliases as site paths such as /old/story/"),
+                );
             }
             if let Some(&owner) = owners.get(from.as_str()) {
                 return Err(Error::in_file(

@@ -39,7 +39,10 @@ pub const SITEMAP_LIMIT: usize = 5;
 #[derive(Debug, Clone)]
 pub enum Job {
     Article(usize),
-    List { listing: usize, page: usize },
+    List {
+        listing: usize,
+        page: usize,
+    },
     Taxonomy(usize),
     Archive(usize),
     /// A page that is no list and no article (the 404 page, a feed's context).

@@ -58,9 +58,9 @@ impl Reads<'_> {
     /// The articles this file shows, whose [`ArticleFacts`] it reads.
     pub fn articles(&self) -> Vec<usize> {
         match self {
-            Reads::Article { i, related } => std::iter::once(*i)
-                .chain(related.iter().copied())
-                .collect(),
+            Reads::Article { i, related } => {
+                std::iter::once(*i).chain(related.iter().copied()).collect()
+            }
             Reads::List { shown, .. } => shown.to_vec(),
             Reads::Feed { items, .. } => items.clone(),
             _ => Vec::new(),
@@ -140,7 +140,11 @@ fn hash_section(site: &Site, s: &Section) -> u64 {
     if let Some(m) = meta {
         m.fingerprint.hash(&mut f);
         for target in &m.links {
-            (target, site.by_content_path.get(target).map(|&i| &site.paths[i])).hash(&mut f);
+            (
+                target,
+                site.by_content_path.get(target).map(|&i| &site.paths[i]),
+            )
+                .hash(&mut f);
         }
     }
     f.value()
@@ -212,7 +216,10 @@ impl ArticleFacts<'_> {
                 .links
                 .iter()
                 .map(|target| {
-                    let to = site.by_content_path.get(target).map(|&j| site.paths[j].as_str());
+                    let to = site
+                        .by_content_path
+                        .get(target)
+                        .map(|&j| site.paths[j].as_str());
                     (target.as_str(), to)
                 })
                 .collect(),

@@ -66,13 +66,13 @@ pub(super) fn render_body(
                     }),
                     source_line: text.lines().nth(at.line - 1).map(str::to_owned),
                     ..Error::in_file(
-                    &a.source,
-                    format!(
-                        "{} links to {target}, but content/{} does not exist",
-                        a.source.display(),
-                        &target[2..].split('#').next().unwrap_or("")
-                    ),
-                )
+                        &a.source,
+                        format!(
+                            "{} links to {target}, but content/{} does not exist",
+                            a.source.display(),
+                            &target[2..].split('#').next().unwrap_or("")
+                        ),
+                    )
                 }
                 .with_help(
                     "write @/ links as @/<language>/<section>/<file>.md, relative to content/",

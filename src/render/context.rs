@@ -9,8 +9,8 @@ use tera::Value;
 use crate::config::{Config, Language};
 use crate::content::markdown::Rendered;
 use crate::index::Indexes;
-use crate::plan::Link;
 use crate::locale::dates::rfc3339;
+use crate::plan::Link;
 use crate::site::Site;
 
 /// One translation of an article.

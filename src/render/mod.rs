@@ -221,6 +221,58 @@ impl Renderer {
         })
     }
 
+    /// Finds the errors a browser could meet without making every file:
+    /// every article's value (its summary and card), the full text of every
+    /// article with `@/` links, and one file of each kind and template.
+    /// What only one page's data can break shows when that page is opened.
+    pub fn check(&self) -> Result<(), Errors> {
+        self.make_values()?;
+        let mut kinds = HashSet::new();
+        let chosen: Vec<usize> = (0..self.plan.files.len())
+            .filter(|&n| {
+                let (_, recipe) = &self.plan.files[n];
+                let kind = match recipe {
+                    Recipe::Page(p) => match &self.plan.pages[*p].job {
+                        Job::Article(i) => {
+                            let a = &self.site.articles[*i];
+                            if !a.links.is_empty() {
+                                return true;
+                            }
+                            format!("article {:?}", a.template)
+                        }
+                        Job::List { listing, .. } => {
+                            let l = &self.plan.ix.listings[*listing];
+                            match l.kind {
+                                crate::index::ListKind::Section(s) => {
+                                    let meta = self.site.sections[s].meta.as_ref();
+                                    if meta.is_some_and(|m| !m.links.is_empty()) {
+                                        return true;
+                                    }
+                                    format!("section {:?}", meta.and_then(|m| m.template.as_ref()))
+                                }
+                                ref kind => format!("list {:?}", std::mem::discriminant(kind)),
+                            }
+                        }
+                        job => format!("{:?}", std::mem::discriminant(job)),
+                    },
+                    Recipe::Feed { template, .. } => (*template).to_string(),
+                    Recipe::Static(_) => return false,
+                    other => format!("{:?}", std::mem::discriminant(other)),
+                };
+                kinds.insert(kind)
+            })
+            .collect();
+        let errors: Vec<Error> = chosen
+            .into_par_iter()
+            .filter_map(|n| self.make(n).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Errors(errors))
+        }
+    }
+
     /// Output paths of every file, in the order of [`Renderer::make`]'s
     /// numbers.
     pub fn paths(&self) -> impl Iterator<Item = &str> {

@@ -248,12 +248,14 @@ impl Renderer {
                 let months: Vec<serde_json::Value> = y
                     .months
                     .iter()
-                    .map(|m| serde_json::json!({
-                        "label": self.month_label(&a.lang, m.year, m.month, cal),
-                        "url": config.relative_url(&m.path),
-                        "count": m.items.len(),
-                        "count_label": self.number(&a.lang, m.items.len()),
-                    }))
+                    .map(|m| {
+                        serde_json::json!({
+                            "label": self.month_label(&a.lang, m.year, m.month, cal),
+                            "url": config.relative_url(&m.path),
+                            "count": m.items.len(),
+                            "count_label": self.number(&a.lang, m.items.len()),
+                        })
+                    })
                     .collect();
                 serde_json::json!({
                     "year": y.year, "label": self.number(&a.lang, y.year as usize),

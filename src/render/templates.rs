@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use tera::{Kwargs, State, Tera, Value};
 
-use crate::theme::Theme;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::locale::dates::{DateFormat, SiteDates};
+use crate::theme::Theme;
 
 /// Calls `f` with the language a filter or function works in: its `lang`
 /// argument, else the language of the page being rendered (read from the

@@ -20,7 +20,7 @@ use tokio::sync::broadcast;
 use crate::build::{BuildOptions, load, load_config, relative_to, resolve};
 use crate::content::{Content, LoadCache};
 use crate::error::{Error, Errors};
-use crate::render::{Renderer, Sink};
+use crate::render::Renderer;
 
 /// Options of `bulletin serve`.
 #[derive(Debug, Clone)]
@@ -123,20 +123,11 @@ impl Model {
 #[derive(Debug, Clone)]
 pub enum Scope {
     /// Anything may have (the first build, templates, static files, theme
-    /// strings, site.toml): every file is made once, and thrown away.
+    /// strings, site.toml): the site is checked (see [`Renderer::check`]).
     All,
     /// Only these content files (relative to the site root): their pages,
     /// and the pages whose `@/` links could have broken, are made.
     Content(HashSet<PathBuf>),
-}
-
-/// Checks every file for errors, keeping none.
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: crate::render::Output) -> crate::error::Result<()> {
-        Ok(())
-    }
 }
 
 /// What open pages are told after a rebuild.
@@ -264,7 +255,7 @@ impl Rebuilder {
             Ok((model, warnings)) => {
                 let mut warned = self.warned.lock().expect("no panics while locked");
                 if *warned != warnings {
-                    crate::cmd::print_warnings(&warnings);
+                    crate::error::print_warnings(&warnings);
                     *warned = warnings;
                 }
                 let previous = snapshot.site.replace(Arc::new(model));
@@ -305,10 +296,7 @@ impl Rebuilder {
         crate::profile::stage("model made");
         match pages {
             None => {
-                model
-                    .renderer
-                    .render_all(&Discard)
-                    .map_err(|e| relative_to(root, e))?;
+                model.renderer.check().map_err(|e| relative_to(root, e))?;
             }
             Some(pages) => {
                 let errors: Vec<_> = pages
