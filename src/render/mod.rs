@@ -15,6 +15,8 @@
 mod body;
 pub mod context;
 mod extras;
+mod filters;
+mod functions;
 mod pages;
 mod sink;
 pub mod templates;

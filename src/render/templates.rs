@@ -9,13 +9,13 @@ use tera::{Kwargs, State, Tera, Value};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
-use crate::locale::dates::{DateFormat, SiteDates};
+use crate::locale::dates::SiteDates;
 use crate::theme::Theme;
 
 /// Calls `f` with the language a filter or function works in: its `lang`
 /// argument, else the language of the page being rendered (read from the
 /// context without copying its text).
-fn in_lang<R>(
+pub(super) fn in_lang<R>(
     kwargs: &Kwargs,
     state: &State,
     f: impl FnOnce(&str) -> tera::TeraResult<R>,
@@ -51,7 +51,7 @@ impl Partials {
         let _ = self.contexts.set(Arc::clone(contexts));
     }
 
-    fn render(&self, kwargs: &Kwargs, lang: &str) -> tera::TeraResult<Value> {
+    pub(super) fn render(&self, kwargs: &Kwargs, lang: &str) -> tera::TeraResult<Value> {
         let template: &str = kwargs.must_get("template")?;
         let mut args: Vec<(&str, &Value)> = kwargs
             .iter()
@@ -114,118 +114,8 @@ pub fn build(
 ) -> Result<Tera> {
     let mut tera = Tera::new();
     // Filters and functions must exist before templates that use them load.
-    let d = Arc::clone(dates);
-    tera.register_filter(
-        "date",
-        move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let format_name: &str = kwargs.get("format")?.unwrap_or("long");
-            let format = DateFormat::parse(format_name).ok_or_else(|| {
-            tera::Error::message(format!(
-                "unknown date format `{format_name}`: use long, medium, short, month_year or year"
-            ))
-        })?;
-            in_lang(&kwargs, state, |lang| {
-                // RFC 3339 strings carry the local date in their first ten characters.
-                let civil: jiff::civil::Date = value
-                    .get(..10)
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
-                let formatters = d.get(lang).ok_or_else(|| {
-                    tera::Error::message(format!("`{lang}` is not a language of this site"))
-                })?;
-                Ok(formatters.format(civil, format))
-            })
-        },
-    );
-    let d = Arc::clone(dates);
-    tera.register_filter(
-        "digits",
-        move |value: Value, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let text = match value.as_str() {
-                Some(s) => s.to_string(),
-                None => value.to_string(),
-            };
-            in_lang(&kwargs, state, |lang| {
-                Ok(d.get(lang)
-                    .map_or(text.clone(), |f| f.localize_digits(&text)))
-            })
-        },
-    );
-    let strings = Arc::clone(theme);
-    tera.register_function(
-        "t",
-        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
-            let key: &str = kwargs.must_get("key")?;
-            in_lang(&kwargs, state, |lang| Ok(strings.strings.value(lang, key)))
-        },
-    );
-    let cfg = config.clone();
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
-            let path = path.trim_start_matches('/');
-            in_lang(&kwargs, state, |lang| {
-                let prefix = cfg.language(lang).map_or("", |l| l.prefix.as_str());
-                Ok(cfg.relative_url(&format!("{prefix}/{path}")))
-            })
-        },
-    );
-
-    let p = Arc::clone(partials);
-    tera.register_function(
-        "cached",
-        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
-            in_lang(&kwargs, state, |lang| p.render(&kwargs, lang))
-        },
-    );
-    // Tera's own `safe` copies the text, even text already safe: a page's
-    // body or a list's cards were copied once more on every page.
-    tera.register_filter(
-        "safe",
-        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            Ok(match value.as_str() {
-                _ if value.is_safe() => value,
-                Some(text) => Value::safe_string(text),
-                None => Value::safe_string(&value.to_string()),
-            })
-        },
-    );
-
-    let assets = Arc::clone(theme);
-    let base_path = config.base_path.clone();
-    tera.register_function(
-        "asset",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
-            let path = path.trim_start_matches('/');
-            let name = assets.fingerprinted.get(path).map_or(path, String::as_str);
-            Ok(format!("{base_path}/{}", crate::url::encode_path(name)))
-        },
-    );
-    // Feeds are read away from the site: root-relative links in article
-    // HTML become absolute.
-    let origin = config.base_url[..config.base_url.len() - config.base_path.len()].to_string();
-    tera.register_filter(
-        "absolute_links",
-        move |html: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-            Ok(absolute_links(html, &origin))
-        },
-    );
-    // JSON for <script type="application/ld+json">: `<`, `>` and `&` are
-    // escaped so no value can close the script element. Maps go through
-    // serde_json's, whose keys are sorted: Tera's own are in hash order, and
-    // two builds of one site must write the same bytes.
-    tera.register_filter(
-        "json",
-        |value: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let json = serde_json::to_value(&value)
-                .and_then(|v| serde_json::to_string(&v))
-                .map_err(|e| tera::Error::message(e.to_string()))?;
-            Ok(Value::safe_string(&super::context::script_safe_json(json)))
-        },
-    );
-
+    super::filters::register(&mut tera, config, dates);
+    super::functions::register(&mut tera, config, theme, partials);
     let templates = theme
         .templates
         .iter()
