@@ -2,8 +2,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-use crate::plan::Plan;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +9,7 @@ use crate::config::Config;
 use crate::content::{self, LoadCache, LoadOptions};
 use crate::error::Errors;
 use crate::output::{self, WriteStats, Writer};
+use crate::plan::Plan;
 use crate::render::{Renderer, Rendering, Sink};
 use crate::site::Site;
 use crate::theme::Theme;

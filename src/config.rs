@@ -241,10 +241,7 @@ impl Config {
             Error::at_offset(path, text, offset, with_key(text, offset, toml_message(&e)))
                 .with_help("see the site.toml section of the README for every key")
         })?;
-        let key_error = |key: &str, message: String| {
-            let offset = find_key(text, key).unwrap_or(0);
-            Error::at_offset(path, text, offset, message)
-        };
+        let key_error = |key: &str, message: String| error_at_key(path, text, key, message);
 
         let (base_url, base_path) = parse_base_url(&raw.base_url).map_err(|m| {
             key_error("base_url", m).with_help("write it like \"https://bulletin.example.org\"")
@@ -368,13 +365,7 @@ impl Config {
 
     /// An error about `key` of site.toml, placed at its line.
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Error {
-        let text = &self.source.text;
-        Error::at_offset(
-            &self.source.path,
-            text,
-            find_key(text, key).unwrap_or(0),
-            message,
-        )
+        error_at_key(&self.source.path, &self.source.text, key, message)
     }
 
     /// This configuration with `base_url` replaced (`--base-url`, or serve's
@@ -405,6 +396,11 @@ impl Config {
     pub fn relative_url(&self, path: &str) -> String {
         crate::url::prefixed_path(&self.base_path, path)
     }
+}
+
+/// An error about `key` of `text`, the contents of `path`, at its line.
+fn error_at_key(path: &Path, text: &str, key: &str, message: impl Into<String>) -> Error {
+    Error::at_offset(path, text, find_key(text, key).unwrap_or(0), message)
 }
 
 /// `https://x.org/sub/` → (`https://x.org/sub`, `/sub`).

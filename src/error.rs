@@ -151,6 +151,17 @@ impl std::error::Error for Error {}
 #[derive(Debug)]
 pub struct Errors(pub Vec<Error>);
 
+impl Errors {
+    /// `Ok` when nothing went wrong, else every error.
+    pub fn result(errors: Vec<Error>) -> std::result::Result<(), Errors> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Errors(errors))
+        }
+    }
+}
+
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for e in &self.0 {

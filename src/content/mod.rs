@@ -29,8 +29,6 @@ pub enum Body {
     Markdown {
         /// The text, if it was kept.
         text: Option<Arc<str>>,
-        /// Fingerprint of the text, to tell when it changed.
-        fingerprint: u64,
         /// Whether it has fenced code (the page then loads code styles).
         has_code: bool,
         /// Words in the text, for reading time.
@@ -650,13 +648,21 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
     let mut date = read_date("date", &fm.date)?;
     let updated = read_date("updated", &fm.updated)?;
 
+    // Wire copy is escaped text: no `@/` link in it is a link.
+    let links = match (&wire_story, file.is_text) {
+        (None, false) => link_targets(body_text),
+        _ => Vec::new(),
+    };
     let (title, body) = match wire_story {
         Some(story) => {
             date = Some(story.date);
             (Some(story.title), Body::Plain(story.blocks))
         }
         None if file.is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
-        None => (fm.title.clone(), markdown_body(body_text, config, budget)),
+        None => (
+            fm.title.clone(),
+            markdown_body(body_text, links.is_empty(), config, budget),
+        ),
     };
     let title = fm
         .title
@@ -688,11 +694,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
     Ok(Loaded::Article(Arc::new(Article {
         template_at: file.key_position("template", fm.template.is_some()),
         body_line: Position::of_offset(text, body_offset).line,
-        links: if matches!(body, Body::Markdown { .. }) {
-            link_targets(body_text)
-        } else {
-            Vec::new()
-        },
+        links,
         fingerprint: file.fingerprint,
         image_size,
         source: file.source,
@@ -720,14 +722,13 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
 }
 
 /// A Markdown body: its text (while the budget lasts), counts, and its
-/// summary when no `@/` link needs the site's URLs first.
-fn markdown_body(text: &str, config: &Config, budget: &TextBudget) -> Body {
+/// summary when it has no `@/` link, which would need the site's URLs first.
+fn markdown_body(text: &str, no_links: bool, config: &Config, budget: &TextBudget) -> Body {
     Body::Markdown {
         text: budget.take(text.len()).then(|| text.into()),
-        fingerprint: crate::fingerprint::Fingerprint::new().with(text).value(),
         has_code: has(text, "```") || has(text, "~~~"),
         words: markdown::count_words(text),
-        summary: (!has(text, "@/"))
+        summary: no_links
             .then(|| {
                 let highlighter = markdown::Highlighter::default();
                 let highlight = config.markdown.highlight_code.then_some(&highlighter);

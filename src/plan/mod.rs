@@ -84,7 +84,7 @@ pub enum Recipe {
 }
 
 /// A link in a template: a label and a root-relative URL.
-#[derive(Debug, Clone, Serialize, Hash)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Link {
     pub name: String,
     pub url: String,

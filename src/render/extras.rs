@@ -21,15 +21,16 @@ pub(super) struct SitemapEntry {
 
 impl Renderer {
     /// Makes the file at `path` by `recipe` from what the plan says it
-    /// reads, with the page's versions if its fingerprint gathered them.
+    /// reads (`reads`), with the page's versions if its fingerprint
+    /// gathered them.
     pub(super) fn make_recipe(
         &self,
         path: &str,
         recipe: &Recipe,
+        reads: Reads,
         versions: Versions,
     ) -> Result<Vec<u8>> {
         let config = &self.site.config;
-        let reads = self.plan.reads_of(&self.site, recipe);
         match (recipe, reads) {
             (Recipe::Page(p), reads) => {
                 let info = &self.plan.pages[*p];

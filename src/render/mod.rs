@@ -264,15 +264,12 @@ impl Renderer {
                 kinds.insert(kind)
             })
             .collect();
-        let errors: Vec<Error> = chosen
-            .into_par_iter()
-            .filter_map(|n| self.make(n).err())
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Errors(errors))
-        }
+        Errors::result(
+            chosen
+                .into_par_iter()
+                .filter_map(|n| self.make(n).err())
+                .collect(),
+        )
     }
 
     /// Output paths of every file, in the order of [`Renderer::make`]'s
@@ -284,7 +281,7 @@ impl Renderer {
     /// Makes file number `n` of [`Renderer::paths`].
     pub fn make(&self, n: usize) -> Result<Vec<u8>> {
         let (path, recipe) = &self.plan.files[n];
-        self.make_recipe(path, recipe, None)
+        self.make_recipe(path, recipe, self.plan.reads_of(&self.site, recipe), None)
     }
 
     /// Numbers (of [`Renderer::paths`]) of the pages an edit of these
@@ -334,13 +331,14 @@ impl Renderer {
     /// Hands `path` to the sink: the earlier build's file if its fingerprint
     /// matches, else a new one.
     fn emit(&self, sink: &dyn Sink, path: &str, recipe: &Recipe) -> Result<()> {
-        let (fingerprint, versions) = self.fingerprint(path, recipe);
+        let reads = self.plan.reads_of(&self.site, recipe);
+        let (fingerprint, versions) = self.fingerprint(path, recipe, &reads);
         if let Some(f) = fingerprint
             && sink.reuse(path, f)
         {
             return Ok(());
         }
-        let bytes = self.make_recipe(path, recipe, versions)?;
+        let bytes = self.make_recipe(path, recipe, reads, versions)?;
         sink.put(Output {
             path: path.to_string(),
             bytes,
@@ -373,8 +371,7 @@ impl Renderer {
     /// for a static file, compared by its bytes instead): what its recipe
     /// reads. For a page, also its paths in each language, which making it
     /// needs too.
-    fn fingerprint(&self, path: &str, recipe: &Recipe) -> (Option<u64>, Versions) {
-        let reads = self.plan.reads_of(&self.site, recipe);
+    fn fingerprint(&self, path: &str, recipe: &Recipe, reads: &Reads) -> (Option<u64>, Versions) {
         if let Reads::Static(_) = reads {
             return (None, None);
         }
@@ -400,15 +397,12 @@ impl Renderer {
 
     /// Makes every article's value, in parallel, reporting all errors.
     fn make_values(&self) -> Result<(), Errors> {
-        let errors: Vec<Error> = (0..self.values.len())
-            .into_par_iter()
-            .filter_map(|i| self.value(i).err())
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Errors(errors))
-        }
+        Errors::result(
+            (0..self.values.len())
+                .into_par_iter()
+                .filter_map(|i| self.value(i).err())
+                .collect(),
+        )
     }
 
     /// Adds the article's card (headline, date, summary, tags, as lists

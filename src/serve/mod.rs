@@ -299,13 +299,13 @@ impl Rebuilder {
                 model.renderer.check().map_err(|e| relative_to(root, e))?;
             }
             Some(pages) => {
-                let errors: Vec<_> = pages
-                    .into_par_iter()
-                    .filter_map(|n| model.make(n).err())
-                    .collect();
-                if !errors.is_empty() {
-                    return Err(relative_to(root, Errors(errors)));
-                }
+                Errors::result(
+                    pages
+                        .into_par_iter()
+                        .filter_map(|n| model.make(n).err())
+                        .collect(),
+                )
+                .map_err(|e| relative_to(root, e))?;
             }
         }
         crate::profile::stage("pages checked");
