@@ -109,6 +109,22 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What makes a file, in words for an error about it: the story, the
+    /// story whose alias it is, or the static file.
+    pub fn maker(&self, site: &Site, recipe: &Recipe) -> Option<String> {
+        match recipe {
+            Recipe::Page(p) => match self.pages[*p].job {
+                Job::Article(i) => Some(site.articles[i].source.display().to_string()),
+                _ => None,
+            },
+            Recipe::Redirect { to, .. } => (site.paths.iter())
+                .position(|p| p == to)
+                .map(|i| format!("an alias of {}", site.articles[i].source.display())),
+            Recipe::Static(name) => Some(format!("the static file {name}")),
+            _ => None,
+        }
+    }
+
     /// Plans the files of `site` with `theme`; an error if two files would
     /// share a path, or an article names a template the theme lacks.
     pub fn new(site: &Site, theme: &Theme) -> Result<Plan> {

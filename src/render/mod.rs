@@ -344,6 +344,12 @@ impl Renderer {
             bytes,
             fingerprint,
         })
+        .map_err(|mut e| {
+            if let Some(maker) = self.plan.maker(&self.site, recipe) {
+                e.message = format!("{} (made by {maker})", e.message);
+            }
+            e
+        })
     }
 
     /// Article `i`'s template value.

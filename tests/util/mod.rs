@@ -61,6 +61,23 @@ impl Site {
             .expect("run bulletin")
     }
 
+    /// Runs `bulletin ARGS` in the site folder with extra environment.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .output()
+            .expect("run bulletin")
+    }
+
+    /// Removes a file of the site.
+    pub fn remove(&self, rel: &str) -> &Site {
+        std::fs::remove_file(self.root().join(rel)).unwrap();
+        self
+    }
+
     /// Builds and asserts success; returns stdout.
     pub fn build_ok(&self) -> String {
         let out = self.run(&["build"]);
@@ -153,7 +170,7 @@ impl Site {
     }
 }
 
-fn walk(base: &Path) -> Vec<String> {
+pub fn walk(base: &Path) -> Vec<String> {
     let mut out = Vec::new();
     if !base.exists() {
         return out;
