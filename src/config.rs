@@ -83,6 +83,8 @@ struct RawConfig {
     paginate_by: usize,
     #[serde(default = "default_taxonomies")]
     taxonomies: Vec<String>,
+    #[serde(default = "default_max_terms")]
+    max_terms: usize,
     #[serde(default = "default_permalink")]
     permalink: String,
     #[serde(default)]
@@ -99,6 +101,11 @@ struct RawConfig {
 
 fn default_language() -> String {
     "en".into()
+}
+/// Enough for any real story; a bound, so that one story's terms cannot
+/// make output grow with their square (each term page shows the story).
+fn default_max_terms() -> usize {
+    100
 }
 fn default_theme() -> String {
     "default".into()
@@ -203,6 +210,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub paginate_by: usize,
     pub taxonomies: Vec<String>,
+    /// The most terms one story may have in one taxonomy.
+    pub max_terms: usize,
     pub permalink: String,
     pub slugify: Slugify,
     /// Default language first, then the others by code.
@@ -350,6 +359,7 @@ impl Config {
             output_dir: raw.output_dir,
             paginate_by: raw.paginate_by,
             taxonomies: raw.taxonomies,
+            max_terms: raw.max_terms,
             permalink: raw.permalink,
             slugify: raw.slugify,
             languages,

@@ -298,3 +298,56 @@ fn symlinks_in_the_output_are_never_written_or_deleted_through() {
         "outside"
     );
 }
+
+/// The bytes of everything a build writes.
+fn output_bytes(site: &Site) -> usize {
+    everything(&site.root().join("public"))
+        .iter()
+        .map(|(_, b)| b.len())
+        .sum()
+}
+
+fn story_with_tags(site: &Site, n: usize) {
+    let tags: Vec<String> = (0..n).map(|i| format!("\"topic number {i}\"")).collect();
+    site.write(
+        "content/en/news/tagged.md",
+        format!(
+            "+++\ntitle = \"Tagged\"\ndate = 2018-07-14\ntags = [{}]\n+++\nText.\n",
+            tags.join(", ")
+        ),
+    );
+}
+
+#[test]
+fn output_grows_linearly_with_a_storys_terms() {
+    let site = Site::three_languages();
+    story_with_tags(&site, 25);
+    site.build_ok();
+    let quarter = output_bytes(&site);
+    story_with_tags(&site, 100);
+    site.build_ok();
+    let full = output_bytes(&site);
+    // Four times the terms: four times the term pages, each of bounded
+    // size (it was sixteen times, every term page listing every term).
+    assert!(
+        (full as f64) < 4.6 * quarter as f64,
+        "25 terms: {quarter} bytes, 100 terms: {full} bytes"
+    );
+}
+
+#[test]
+fn more_terms_than_max_terms_is_an_error_naming_the_file() {
+    let site = Site::three_languages();
+    story_with_tags(&site, 101);
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/tagged.md:4"), "{stderr}");
+    assert!(
+        stderr.contains("101 tags") && stderr.contains("max_terms"),
+        "{stderr}"
+    );
+    site.write(
+        "site.toml",
+        util::THREE_LANGUAGES.replace("paginate_by = 2\n", "paginate_by = 2\nmax_terms = 200\n"),
+    );
+    site.build_ok();
+}

@@ -9,12 +9,22 @@ use crate::error::{Error, Errors};
 pub struct Args {
     /// The folder to create.
     pub dir: std::path::PathBuf,
+    /// Start a site in a folder that already holds files (none of them is
+    /// ever overwritten).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Errors> {
     let dir: &Path = &args.dir;
     if dir.join("site.toml").exists() {
         return Err(Error::in_file(dir.join("site.toml"), "a site already exists here").into());
+    }
+    let holds_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_files && !args.force {
+        return Err(Error::in_file(dir, "the folder is not empty")
+            .with_help("start the site in a new folder, or add --force (which still never overwrites a file)")
+            .into());
     }
     let files: [(&str, &str); 4] = [
         ("site.toml", include_str!("init/site.toml")),
@@ -33,7 +43,17 @@ pub fn run(args: Args) -> Result<(), Errors> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        // `create_new`: an existing file (with --force) is kept as it is.
+        match std::fs::File::create_new(&path) {
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, text.as_bytes())
+                    .map_err(|e| Error::io(&path, e))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                println!("Kept {} as it was", path.display());
+            }
+            Err(e) => return Err(Error::io(&path, e).into()),
+        }
     }
     println!(
         "Created a new bulletin in {}. Build it with: bulletin build --root {}",

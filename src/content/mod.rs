@@ -633,6 +633,20 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         (None, false) => (Default::default(), text, 0, None),
     };
 
+    for (taxonomy, terms) in &fm.taxonomies {
+        if terms.len() > config.max_terms {
+            return Err(file
+                .at_key(
+                    taxonomy,
+                    format!(
+                        "{} {taxonomy} on one story; the most is {} (max_terms in site.toml)",
+                        terms.len(),
+                        config.max_terms
+                    ),
+                )
+                .with_help("keep the story's most telling terms, or raise max_terms"));
+        }
+    }
     let zone_name = fm
         .timezone
         .clone()
