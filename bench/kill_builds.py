@@ -4,7 +4,8 @@
 Each trial edits a synthetic bulletin (a story's text, a new story with a
 new tag, a deleted story, a changed tag), starts `bulletin build`, kills it
 with SIGKILL after a random delay (half the trials aim at the end of the
-build, where the commit is), undoes the edits, builds again and compares
+build) or, every third trial, kills it a random few milliseconds after its
+commit journal appears (inside the commit), undoes the edits, builds again and compares
 public/ with a clean build of the same content in a fresh folder: every
 file, byte for byte, the manifest included, orphans and missing files
 counted. It prints one line per trial and a summary; the exit code is 1
@@ -118,15 +119,23 @@ def main():
     in_commit = 0
     for trial in range(1, args.trials + 1):
         edits = Edits(site, rng)
-        delay = took * (rng.uniform(0.5, 1.1) if trial % 2 else rng.uniform(0.0, 1.0))
+        journal_path = site / "public/.bulletin-journal"
         proc = subprocess.Popen([args.bin, "build"], cwd=site, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        started = time.perf_counter()
+        if trial % 3 == 0:
+            # Aim inside the commit: wait for its journal, then a moment.
+            while proc.poll() is None and not journal_path.exists():
+                time.sleep(0.0002)
+            time.sleep(rng.uniform(0.0, 0.004))
+        else:
+            time.sleep(took * (rng.uniform(0.5, 1.1) if trial % 2 else rng.uniform(0.0, 1.0)))
+        delay = time.perf_counter() - started
         killed = proc.poll() is None
         if killed:
             proc.send_signal(signal.SIGKILL)
         proc.wait()
-        journal = (site / "public/.bulletin-journal").exists()
+        journal = journal_path.exists()
         in_commit += journal
         edits.undo()
         build(args.bin, site)

@@ -468,3 +468,127 @@ fn a_page_that_fails_only_when_opened_shows_its_error() {
     let (status, _, body) = get(&server, "/tags/x/");
     assert!(status == 200 && !body.contains("bulletin-error"), "{body}");
 }
+
+/// Sends `request` as given and returns the raw response head.
+fn raw(server: &Server, request: &str) -> String {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn redirects_stay_on_the_site() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    for path in ["//news", "/news", "/./news", "//news?x=//evil"] {
+        let (status, head, _) = get(&server, path);
+        assert_eq!(status, 301, "{path}");
+        assert!(head.contains("location: /news/\r\n"), "{path}: {head}");
+    }
+}
+
+#[test]
+fn only_get_and_head_are_answered() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let response = raw(
+            &server,
+            &format!(
+                "{method} /news/a/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        assert!(response.starts_with("HTTP/1.1 405"), "{method}: {response}");
+        assert!(
+            response.to_lowercase().contains("allow: get, head"),
+            "{response}"
+        );
+    }
+    let response = raw(
+        &server,
+        "HEAD /news/a/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(!response.contains("Alpha"), "HEAD has no body: {response}");
+}
+
+#[test]
+fn slow_and_half_open_clients_neither_stall_nor_stay() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    // Clients that send half a request head and then nothing.
+    let mut slow: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            s.write_all(b"GET /news/a/ HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                .unwrap();
+            s
+        })
+        .collect();
+    let start = Instant::now();
+    let (status, _, body) = get(&server, "/news/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Alpha"));
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    // The server closes each of them once the header time is up.
+    for s in &mut slow {
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    }
+    let waited = Instant::now();
+    for s in &mut slow {
+        let mut buf = [0u8; 512];
+        // EOF, a 408 before it, or a reset: closed in every case.
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => continue,
+            }
+        }
+    }
+    assert!(
+        waited.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        waited.elapsed()
+    );
+    assert_eq!(get(&server, "/news/a/").0, 200);
+}
+
+#[test]
+fn binding_beyond_this_machine_warns_and_prints_urls_that_open() {
+    let site = site_with_articles();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let _ = child.wait();
+    assert!(
+        stderr.contains("warning") && stderr.contains("drafts"),
+        "{stderr}"
+    );
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    assert!(!line.contains("0.0.0.0"), "{line}");
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
@@ -75,6 +75,14 @@ pub fn file_for_request(path: &str) -> Option<String> {
 }
 
 async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
+    // The preview only reads.
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD").into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
     let path = request.uri().path().to_string();
     let Some(file) = file_for_request(&path) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
@@ -97,9 +105,11 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
         (StatusCode::OK, file)
     } else if site.has(&format!("{file}/index.html")) {
         // A folder asked for without its slash: send the browser to it, so
-        // relative links in the page resolve.
+        // relative links in the page resolve. The location is made from the
+        // file, never from the request: `//host` would leave the site.
         let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
-        if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {
+        let location = format!("/{}/", crate::url::encode_path(&file));
+        if let Ok(location) = HeaderValue::from_str(&location) {
             response.headers_mut().insert(header::LOCATION, location);
         }
         return response;

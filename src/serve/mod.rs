@@ -6,6 +6,7 @@
 //! served from memory, never from `output_dir`.
 
 mod http;
+mod listen;
 mod watch;
 
 use std::collections::{HashMap, HashSet};
@@ -168,7 +169,16 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
     let local: SocketAddr = listener
         .local_addr()
         .map_err(|e| Error::msg(e.to_string()))?;
-    let url = format!("http://{local}");
+    let (urls, exposed) = listen::addresses(local);
+    if let Some(warning) = &exposed {
+        watch::complain(&format!("warning: {warning}\n"));
+    }
+    // Absolute links (feeds, canonical URLs) point where readers can go:
+    // the network address when there is one.
+    let url = urls
+        .last()
+        .cloned()
+        .unwrap_or_else(|| format!("http://{local}"));
 
     let (changes, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
@@ -206,16 +216,17 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
                 .into()
         }
     };
+    let at: Vec<String> = urls.iter().map(|u| format!("{u}/")).collect();
     watch::say(&format!(
-        "{what} Serving {} at {url}/ (Ctrl-C to stop)\n",
-        options.root.display()
+        "{what} Serving {} at {} (Ctrl-C to stop)\n",
+        options.root.display(),
+        at.join(" and ")
     ));
     if options.open {
         open_browser(&url);
     }
-    axum::serve(listener, http::router(shared))
-        .await
-        .map_err(|e| Error::msg(format!("the server stopped: {e}")).into())
+    listen::serve(listener, http::router(shared)).await;
+    Ok(())
 }
 
 /// Rebuilds the site into memory on request.
