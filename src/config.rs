@@ -271,6 +271,15 @@ impl Config {
                 ),
             ));
         }
+        if raw.permalink.split('/').any(|s| s == ".." || s == ".")
+            || raw.permalink.contains(|c: char| c.is_control() || c == '\\')
+        {
+            return Err(key_error(
+                "permalink",
+                format!("permalink `{}` would leave the output folder", raw.permalink),
+            )
+            .with_help("write it as a site path such as \"/:section/:slug/\""));
+        }
         for token in raw.permalink.split('/').filter(|s| s.starts_with(':')) {
             if !matches!(token, ":year" | ":month" | ":day" | ":section" | ":slug") {
                 return Err(

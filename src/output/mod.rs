@@ -27,14 +27,16 @@ pub fn output_dir(root: &Path, config: &Config, overridden: Option<&Path>) -> Re
         Some(d) => d.to_path_buf(),
         None => root.join(&config.output_dir),
     };
-    let dir = absolute(&dir);
-    let root = absolute(root);
+    // Compared as the file system resolves them: an output_dir that is a
+    // link to content/ (or a content/ that is a link) is caught too.
+    let dir = resolved(&dir);
+    let root = resolved(root);
     let forbidden = [
         (root.clone(), "the site folder itself"),
-        (root.join("content"), "content/"),
-        (root.join("static"), "static/"),
-        (root.join("themes"), "themes/"),
-        (root.join("templates"), "templates/"),
+        (resolved(&root.join("content")), "content/"),
+        (resolved(&root.join("static")), "static/"),
+        (resolved(&root.join("themes")), "themes/"),
+        (resolved(&root.join("templates")), "templates/"),
     ];
     for (path, what) in &forbidden {
         if dir == *path || path.starts_with(&dir) || (dir.starts_with(path) && path != &root) {
@@ -46,6 +48,28 @@ pub fn output_dir(root: &Path, config: &Config, overridden: Option<&Path>) -> Re
         }
     }
     Ok(dir)
+}
+
+/// `path` made absolute with every symbolic link in the part of it that
+/// exists resolved, and the rest cleaned of `.` and `..`.
+fn resolved(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
 }
 
 /// A path made absolute and cleaned of `.` and `..` without touching disk.
