@@ -272,11 +272,16 @@ impl Config {
             ));
         }
         if raw.permalink.split('/').any(|s| s == ".." || s == ".")
-            || raw.permalink.contains(|c: char| c.is_control() || c == '\\')
+            || raw
+                .permalink
+                .contains(|c: char| c.is_control() || c == '\\')
         {
             return Err(key_error(
                 "permalink",
-                format!("permalink `{}` would leave the output folder", raw.permalink),
+                format!(
+                    "permalink `{}` would leave the output folder",
+                    raw.permalink
+                ),
             )
             .with_help("write it as a site path such as \"/:section/:slug/\""));
         }
@@ -423,17 +428,49 @@ fn error_at_key(path: &Path, text: &str, key: &str, message: impl Into<String>) 
 }
 
 /// `https://x.org/sub/` → (`https://x.org/sub`, `/sub`).
+/// Splits `url` into the URL without its trailing slash and its path. The
+/// URL goes into attributes, feeds, robots.txt and JSON as it is, so only a
+/// plain host (letters, digits, `-`, `.`, a port, an IPv6 address in
+/// brackets) and a path of URL-safe characters are accepted: no quotes,
+/// angle brackets, spaces, query or fragment.
 fn parse_base_url(url: &str) -> std::result::Result<(String, String), String> {
     let base_url = url.trim_end_matches('/').to_string();
-    match base_url.split_once("://") {
-        Some(("http" | "https", rest)) if !rest.is_empty() => {
-            let base_path = rest
-                .find('/')
-                .map_or(String::new(), |i| rest[i..].to_string());
-            Ok((base_url, base_path))
-        }
-        _ => Err(format!("base_url `{url}` is not an http(s) URL")),
+    let not_url = || format!("base_url `{url}` is not an http(s) URL");
+    let Some(("http" | "https", rest)) = base_url.split_once("://") else {
+        return Err(not_url());
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_ok = !host.is_empty()
+        && (host.chars())
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']'));
+    let path_ok = path.chars().all(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '/' | '-'
+                    | '.'
+                    | '_'
+                    | '~'
+                    | '%'
+                    | '!'
+                    | '$'
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | ':'
+                    | '@'
+            )
+    });
+    if !host_ok || !path_ok {
+        return Err(format!(
+            "base_url `{url}` holds characters a site's address cannot: only a host (in punycode), an optional port and a plain path"
+        ));
     }
+    Ok((base_url.clone(), path.to_string()))
 }
 
 fn check_timezone(name: &str) -> std::result::Result<(), String> {
@@ -488,6 +525,28 @@ pub(crate) fn find_key(text: &str, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn base_urls_that_could_break_out_of_an_attribute_are_refused() {
+        for bad in [
+            "https://x.org/\"><script>alert(1)</script>",
+            "https://x.org/a b",
+            "https://x.org/?q=1",
+            "https://x.org/#f",
+            "https://x.org/'x",
+            "https://<x>.org",
+            "https://",
+            "javascript://x.org",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_base_url("https://user.github.io/bulletin/").unwrap(),
+            ("https://user.github.io/bulletin".into(), "/bulletin".into())
+        );
+        assert!(parse_base_url("http://[::1]:8080").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:1111").is_ok());
+    }
+
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {

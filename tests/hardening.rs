@@ -19,7 +19,10 @@ fn a_permalink_cannot_leave_the_output_folder() {
     let site = simple_site();
     site.write(
         "site.toml",
-        util::THREE_LANGUAGES.replace("paginate_by = 2\n", "paginate_by = 2\npermalink = \"/../../:slug/\"\n"),
+        util::THREE_LANGUAGES.replace(
+            "paginate_by = 2\n",
+            "paginate_by = 2\npermalink = \"/../../:slug/\"\n",
+        ),
     );
     let stderr = site.build_err();
     assert!(stderr.contains("site.toml:"), "{stderr}");
@@ -37,7 +40,10 @@ fn an_output_dir_that_links_to_content_or_the_site_is_refused() {
         std::os::unix::fs::symlink(root.join(target), root.join("out")).unwrap();
         site.write(
             "site.toml",
-            util::THREE_LANGUAGES.replace("paginate_by = 2\n", "paginate_by = 2\noutput_dir = \"out\"\n"),
+            util::THREE_LANGUAGES.replace(
+                "paginate_by = 2\n",
+                "paginate_by = 2\noutput_dir = \"out\"\n",
+            ),
         );
         let stderr = site.build_err();
         assert!(stderr.contains("would overwrite"), "{target}: {stderr}");
@@ -73,4 +79,79 @@ fn an_alias_cannot_name_bulletins_own_files() {
     let stderr = site.build_err();
     assert!(stderr.contains("content/en/news/two.md"), "{stderr}");
     assert!(stderr.contains(".bulletin-"), "{stderr}");
+}
+
+#[test]
+fn a_front_matter_summary_is_text_on_every_page() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\nsummary = \"S<script>alert(1)</script>\"\n+++\nText.\n",
+    );
+    site.build_ok();
+    for page in [
+        "index.html",
+        "news/index.html",
+        "2018/07/index.html",
+        "news/two/index.html",
+        "atom.xml",
+    ] {
+        let html = site.read(page);
+        assert!(!html.contains("<script>alert"), "{page}: raw summary");
+    }
+    assert!(
+        site.read("index.html")
+            .contains("S&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+}
+
+#[test]
+fn a_base_url_that_breaks_out_is_refused_at_its_line() {
+    let site = simple_site();
+    site.write(
+        "site.toml",
+        util::THREE_LANGUAGES.replace(
+            "base_url = \"https://example.org\"",
+            "base_url = \"https://example.org/\\\"><script>alert(1)</script>\"",
+        ),
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("site.toml:2"), "{stderr}");
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn with_raw_html_refused_code_info_strings_and_link_schemes_cannot_inject() {
+    let site = Site::new(&format!(
+        "{}\n[markdown]\nunsafe_html = false\n",
+        util::THREE_LANGUAGES
+    ));
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\n+++\n[x](javascript:alert(1)) ![i](javascript:alert(2))\n\n```x\"><img src=x onerror=alert(3)>\ncode\n```\n",
+    );
+    site.build_ok();
+    let html = site.read("news/two/index.html");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("<img src=x"), "{html}");
+}
+
+#[test]
+fn root_relative_links_are_prefixed_with_a_base_path() {
+    let site = Site::new(
+        &util::THREE_LANGUAGES.replace("https://example.org", "https://user.github.io/bulletin"),
+    );
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\n+++\nSee [one](/news/one/) and ![map](/images/map.png).\n",
+    );
+    site.write("static/images/map.png", "png");
+    site.write(
+        "content/en/news/one.txt",
+        wire("Jul 12, 2018 07:08 Asia/Tehran", "One"),
+    );
+    site.build_ok();
+    let html = site.read("news/two/index.html");
+    assert!(html.contains("href=\"/bulletin/news/one/\""), "{html}");
+    assert!(html.contains("src=\"/bulletin/images/map.png\""), "{html}");
 }

@@ -74,12 +74,7 @@ fn syntaxes() -> &'static SyntaxSet {
 /// Renders only the summary of `body` (up to `<!-- more -->`, else the
 /// first paragraph), parsing no further than that: lists need summaries of
 /// every article, while the full text is rendered once, for its own page.
-pub fn summarize(
-    body: &str,
-    unsafe_html: bool,
-    highlight: Option<&Highlighter>,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, MarkdownError> {
+pub fn summarize(body: &str, settings: &Settings) -> Result<String, MarkdownError> {
     // pulldown-cmark reads a whole text before it hands out its first
     // event, so a summary is first made from the text up to the marker's
     // line alone (parsing whole articles for their summaries was 3 % of a
@@ -90,46 +85,52 @@ pub fn summarize(
     if let Some(at) = memchr::memmem::find(body.as_bytes(), b"<!-- more -->") {
         let end = body[at..].find('\n').map_or(body.len(), |n| at + n + 1);
         if memchr::memmem::find(&body.as_bytes()[end..], b"]:").is_none() {
-            let (head, found) = render_summary(&body[..end], unsafe_html, highlight, resolve)?;
+            let (head, found) = render_summary(&body[..end], settings)?;
             if found {
                 return Ok(head);
             }
         }
     }
-    render_summary(body, unsafe_html, highlight, resolve).map(|(summary, _)| summary)
+    render_summary(body, settings).map(|(summary, _)| summary)
 }
 
 /// The summary of `body`, and whether it ended at a `<!-- more -->` block.
-fn render_summary(
-    body: &str,
-    unsafe_html: bool,
-    highlight: Option<&Highlighter>,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Result<(String, bool), MarkdownError> {
+fn render_summary(body: &str, settings: &Settings) -> Result<(String, bool), MarkdownError> {
     let mut at_marker = false;
-    let r = render_inner(body, unsafe_html, highlight, resolve, Some(&mut at_marker))?;
+    let r = render_inner(body, settings, Some(&mut at_marker))?;
     Ok((r.summary, at_marker))
 }
 
-/// Renders `body`. `resolve` maps an `@/en/news/story.md` target (without
-/// the `@/`) to the article's URL.
-pub fn render(
-    body: &str,
-    unsafe_html: bool,
-    highlight: Option<&Highlighter>,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Result<Rendered, MarkdownError> {
-    render_inner(body, unsafe_html, highlight, resolve, None)
+/// How a text is rendered.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// Raw HTML is kept (else escaped, and links limited to safe schemes).
+    pub unsafe_html: bool,
+    pub highlight: Option<&'a Highlighter>,
+    /// Maps an `@/en/news/story.md` target (without the `@/`) to its URL.
+    pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// The site's path under its host (`/bulletin` for a project site),
+    /// put before root-relative links and images (`/images/x.png`).
+    pub base_path: &'a str,
+}
+
+/// Renders `body`.
+pub fn render(body: &str, settings: &Settings) -> Result<Rendered, MarkdownError> {
+    render_inner(body, settings, None)
 }
 
 fn render_inner(
     body: &str,
-    unsafe_html: bool,
-    highlight: Option<&Highlighter>,
-    resolve: &dyn Fn(&str) -> Option<String>,
+    settings: &Settings,
     // Given for a summary only, and told whether it ended at the marker.
     at_marker: Option<&mut bool>,
 ) -> Result<Rendered, MarkdownError> {
+    let &Settings {
+        unsafe_html,
+        highlight,
+        resolve,
+        base_path,
+    } = settings;
     let summary_only = at_marker.is_some();
     let has_more = summary_only && super::has(body, "<!-- more -->");
     let options = Options::ENABLE_TABLES
@@ -178,9 +179,7 @@ fn render_inner(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',']).next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => code_language(info),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -217,6 +216,34 @@ fn render_inner(
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: url.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                depth += 1;
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: destination(dest_url, unsafe_html, base_path),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                depth += 1;
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: destination(dest_url, unsafe_html, base_path),
                     title,
                     id,
                 }));
@@ -374,6 +401,51 @@ impl Highlighter {
     }
 }
 
+/// A fenced block's language: the info string's first word, kept to the
+/// letters a language name uses, so the info string cannot reach outside
+/// the `class` attribute it goes into.
+fn code_language(info: &str) -> String {
+    let word = info.split([' ', ',', '{']).next().unwrap_or("");
+    word.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+        .collect()
+}
+
+/// A link's or image's destination as it goes into the page: a root-
+/// relative one under the site's base path; with `unsafe_html` off, one
+/// of a scheme that runs code (`javascript:`, `data:`, `vbscript:`…) made
+/// harmless. Browsers ignore tabs, newlines and leading spaces in a
+/// scheme, so they are ignored here too.
+fn destination<'a>(dest: CowStr<'a>, unsafe_html: bool, base_path: &str) -> CowStr<'a> {
+    if !unsafe_html && !safe_scheme(&dest) {
+        return CowStr::Borrowed("#");
+    }
+    if !base_path.is_empty() && dest.starts_with('/') && !dest.starts_with("//") {
+        return format!("{base_path}{dest}").into();
+    }
+    dest
+}
+
+/// Whether `url` is relative or of a scheme that only navigates.
+pub fn safe_scheme(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(16)
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    let before = &cleaned[..colon];
+    if before.contains(['/', '?', '#']) {
+        return true;
+    }
+    matches!(
+        before.to_ascii_lowercase().as_str(),
+        "http" | "https" | "mailto" | "tel" | "ftp"
+    )
+}
+
 fn code_block(code: &str, lang: &str, highlight: Option<&Highlighter>) -> String {
     match highlight {
         Some(h) if !lang.is_empty() => h.block(code, lang).to_string(),
@@ -389,7 +461,8 @@ fn highlight_block(code: &str, lang: &str) -> String {
     let set = syntaxes();
     let Some(syntax) = set.find_syntax_by_token(lang) else {
         return format!(
-            "<pre><code class=\"language-{lang}\">{}</code></pre>\n",
+            "<pre><code class=\"language-{}\">{}</code></pre>\n",
+            pulldown_cmark_escape_html(lang),
             escaped()
         );
     };
@@ -468,10 +541,91 @@ mod tests {
     }
 
     fn md(body: &str) -> Rendered {
-        render(body, true, Some(&Highlighter::default()), &|t| {
-            (t == "en/a.md").then(|| "/a/".to_string())
-        })
+        let h = Highlighter::default();
+        render(
+            body,
+            &with(true, Some(&h), &|t| {
+                (t == "en/a.md").then(|| "/a/".to_string())
+            }),
+        )
         .unwrap()
+    }
+
+    fn with<'a>(
+        unsafe_html: bool,
+        highlight: Option<&'a Highlighter>,
+        resolve: &'a dyn Fn(&str) -> Option<String>,
+    ) -> Settings<'a> {
+        Settings {
+            unsafe_html,
+            highlight,
+            resolve,
+            base_path: "",
+        }
+    }
+
+    #[test]
+    fn code_languages_and_link_schemes_cannot_inject() {
+        let h = Highlighter::default();
+        for highlight in [None, Some(&h)] {
+            let r = render(
+                "```x\"><img src=x onerror=alert(1)>\ncode\n```\n\n```rust\"onmouseover=x\nfn a() {}\n```\n",
+                &with(false, highlight, &|_| None),
+            )
+            .unwrap();
+            assert!(
+                !r.html.contains("<img") && !r.html.contains("\"onmouseover"),
+                "{}",
+                r.html
+            );
+        }
+        for (body, bad) in [
+            ("[x](javascript:alert(1))", "javascript"),
+            ("[x](JaVaScRiPt:alert(1))", "aScRiPt"),
+            ("[x](<java\tscript:alert(1)>)", "script:"),
+            ("![i](javascript:alert(1))", "javascript"),
+            ("[x](data:text/html,<script>)", "data:"),
+            ("[x]: vbscript:msgbox\n\n[y][x]", "vbscript"),
+        ] {
+            let r = render(body, &with(false, None, &|_| None)).unwrap();
+            assert!(!r.html.contains(bad), "{body}: {}", r.html);
+        }
+        for fine in [
+            "https://a.org/",
+            "mailto:a@b.org",
+            "/news/",
+            "x.html",
+            "#part",
+            "a/b:c",
+        ] {
+            let r = render(&format!("[x]({fine})"), &with(false, None, &|_| None)).unwrap();
+            assert!(
+                r.html.contains(&format!("href=\"{fine}\"")),
+                "{fine}: {}",
+                r.html
+            );
+        }
+    }
+
+    #[test]
+    fn root_relative_links_go_under_the_base_path() {
+        let settings = Settings {
+            base_path: "/bulletin",
+            ..with(true, None, &|_| None)
+        };
+        let r = render(
+            "[a](/news/x/) ![i](/images/x.png) [b](//cdn.org/x) [c](y/)",
+            &settings,
+        )
+        .unwrap();
+        assert!(r.html.contains("href=\"/bulletin/news/x/\""), "{}", r.html);
+        assert!(
+            r.html.contains("src=\"/bulletin/images/x.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"//cdn.org/x\""), "{}", r.html);
+        assert!(r.html.contains("href=\"y/\""), "{}", r.html);
     }
 
     #[test]
@@ -530,7 +684,8 @@ mod tests {
             "x <!-- more -->\ny\n\nz\n",
         ] {
             let full = md(body).summary;
-            let alone = summarize(body, true, Some(&Highlighter::default()), &|_| None).unwrap();
+            let h = Highlighter::default();
+            let alone = summarize(body, &with(true, Some(&h), &|_| None)).unwrap();
             assert_eq!(full, alone, "{body}");
         }
     }
@@ -539,7 +694,7 @@ mod tests {
     fn internal_links_resolve_or_fail() {
         let r = md("[a](@/en/a.md#part)");
         assert!(r.html.contains("href=\"/a/#part\""), "{}", r.html);
-        let e = render("x [b](@/en/b.md)", true, None, &|_| None).unwrap_err();
+        let e = render("x [b](@/en/b.md)", &with(true, None, &|_| None)).unwrap_err();
         assert_eq!(
             e,
             MarkdownError::BrokenLink {
@@ -559,7 +714,7 @@ mod tests {
 
     #[test]
     fn raw_html_can_be_refused() {
-        let r = render("<script>x</script>\n", false, None, &|_| None).unwrap();
+        let r = render("<script>x</script>\n", &with(false, None, &|_| None)).unwrap();
         assert!(!r.html.contains("<script>"), "{}", r.html);
     }
 }

@@ -56,6 +56,7 @@ pub struct Article {
     pub slug: String,
     pub date: Option<ZonedDateTime>,
     pub updated: Option<ZonedDateTime>,
+    /// The front matter's summary, as HTML (escaped from its text).
     pub summary: Option<String>,
     pub description: Option<String>,
     /// Taxonomy name → terms as written.
@@ -720,7 +721,11 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         slug,
         date,
         updated,
-        summary: fm.summary,
+        // Written as text in the front matter, shown as HTML.
+        summary: fm
+            .summary
+            .as_deref()
+            .map(markdown::pulldown_cmark_escape_html),
         description: fm.description,
         taxonomies: fm.taxonomies,
         draft: fm.draft,
@@ -746,7 +751,13 @@ fn markdown_body(text: &str, no_links: bool, config: &Config, budget: &TextBudge
             .then(|| {
                 let highlighter = markdown::Highlighter::default();
                 let highlight = config.markdown.highlight_code.then_some(&highlighter);
-                markdown::summarize(text, config.markdown.unsafe_html, highlight, &|_| None).ok()
+                let settings = markdown::Settings {
+                    unsafe_html: config.markdown.unsafe_html,
+                    highlight,
+                    resolve: &|_| None,
+                    base_path: &config.base_path,
+                };
+                markdown::summarize(text, &settings).ok()
             })
             .flatten(),
     }

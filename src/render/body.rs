@@ -31,13 +31,11 @@ pub(super) fn render_body(
             let text = a.markdown(&site.root)?;
             let text: &str = &text;
             let render = if summary_only {
-                |text: &str, unsafe_html, highlight, resolve: &dyn Fn(&str) -> Option<String>| {
-                    markdown::summarize(text, unsafe_html, highlight, resolve).map(|summary| {
-                        Rendered {
-                            summary,
-                            words: markdown::count_words(text),
-                            ..Rendered::default()
-                        }
+                |text: &str, settings: &markdown::Settings| {
+                    markdown::summarize(text, settings).map(|summary| Rendered {
+                        summary,
+                        words: markdown::count_words(text),
+                        ..Rendered::default()
                     })
                 }
             } else {
@@ -48,13 +46,13 @@ pub(super) fn render_body(
                     .get(target)
                     .map(|&i| site.config.relative_url(&site.paths[i]))
             };
-            render(
-                text,
-                site.config.markdown.unsafe_html,
-                site.config.markdown.highlight_code.then_some(highlighter),
-                &resolve,
-            )
-            .map_err(|MarkdownError::BrokenLink { target, offset }| {
+            let settings = markdown::Settings {
+                unsafe_html: site.config.markdown.unsafe_html,
+                highlight: site.config.markdown.highlight_code.then_some(highlighter),
+                resolve: &resolve,
+                base_path: &site.config.base_path,
+            };
+            render(text, &settings).map_err(|MarkdownError::BrokenLink { target, offset }| {
                 // Placed in the body's text, then moved down to where the
                 // body starts in the file: the file is not read again.
                 let at = Position::of_offset(text, offset);

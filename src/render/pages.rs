@@ -379,19 +379,21 @@ impl Renderer {
     fn section_value(&self, s: &Section) -> serde_json::Value {
         let config = &self.site.config;
         let intro = s.meta.as_ref().map(|m| {
-            markdown::render(
-                &m.body,
-                config.markdown.unsafe_html,
-                config.markdown.highlight_code.then_some(&self.highlighter),
-                &|t| {
-                    self.site
-                        .by_content_path
-                        .get(t)
-                        .map(|&i| config.relative_url(&self.site.paths[i]))
-                },
-            )
-            .map(|r| r.html)
-            .unwrap_or_default()
+            let resolve = |t: &str| {
+                self.site
+                    .by_content_path
+                    .get(t)
+                    .map(|&i| config.relative_url(&self.site.paths[i]))
+            };
+            let settings = markdown::Settings {
+                unsafe_html: config.markdown.unsafe_html,
+                highlight: config.markdown.highlight_code.then_some(&self.highlighter),
+                resolve: &resolve,
+                base_path: &config.base_path,
+            };
+            markdown::render(&m.body, &settings)
+                .map(|r| r.html)
+                .unwrap_or_default()
         });
         serde_json::json!({
             "name": s.name, "title": section_title(s),
