@@ -155,3 +155,75 @@ fn root_relative_links_are_prefixed_with_a_base_path() {
     assert!(html.contains("href=\"/bulletin/news/one/\""), "{html}");
     assert!(html.contains("src=\"/bulletin/images/map.png\""), "{html}");
 }
+
+#[test]
+fn control_characters_in_a_text_are_refused_at_their_line() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.txt",
+        "Jul 12, 2018 07:08 Asia/Tehran\n  • Two\n\nA form\u{c}feed.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.txt:4:7"), "{stderr}");
+    assert!(stderr.contains("U+000C"), "{stderr}");
+    site.write(
+        "content/en/news/two.txt",
+        "Jul 12, 2018 07:08 Asia/Tehran\n  • Two\u{0}\n\nText.\n",
+    );
+    assert!(site.build_err().contains("U+0000"));
+}
+
+#[test]
+fn control_characters_written_as_escapes_never_reach_html_or_feeds() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\\u000c\\u0000\\u001b[31m\"\ndate = 2018-07-14\ndescription = \"D\\u000b\"\n+++\nText.\n",
+    );
+    site.build_ok();
+    for page in [
+        "index.html",
+        "news/two/index.html",
+        "atom.xml",
+        "rss.xml",
+        "news/atom.xml",
+        "sitemap.xml",
+    ] {
+        let text = site.read(page);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{page} carries a control character"
+        );
+    }
+    assert!(site.read("news/two/index.html").contains("Two[31m"));
+}
+
+#[test]
+fn an_offset_beyond_fourteen_hours_is_refused() {
+    let site = simple_site();
+    for (date, what) in [
+        (
+            "\"2018-07-14T09:00:00+25:00\"",
+            "offsets run from -12:00 to +14:00",
+        ),
+        (
+            "\"2018-07-14T09:00:00-13:00\"",
+            "offsets run from -12:00 to +14:00",
+        ),
+    ] {
+        site.write(
+            "content/en/news/two.md",
+            format!("+++\ntitle = \"Two\"\ndate = {date}\n+++\nText.\n"),
+        );
+        let stderr = site.build_err();
+        assert!(stderr.contains("content/en/news/two.md:3"), "{stderr}");
+        assert!(stderr.contains(what), "{stderr}");
+    }
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = \"2018-07-14T09:00:00+14:00\"\n+++\nText.\n",
+    );
+    site.build_ok();
+}

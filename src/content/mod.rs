@@ -477,7 +477,7 @@ fn has(text: &str, needle: &str) -> bool {
 /// the standard library's ASCII fast path does not help) several times
 /// faster, and every article is checked twice: at load and at render.
 fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
-    simdutf8::compat::from_utf8(bytes).map_err(|e| {
+    let text = simdutf8::compat::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
         let position = crate::error::Position::of_offset(valid, valid.len());
         Error {
@@ -485,7 +485,36 @@ fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
             ..Error::in_file(path, "the file is not valid UTF-8")
         }
         .with_help("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
-    })
+    })?;
+    if let Some(at) = first_control(bytes) {
+        return Err(Error::at_offset(
+            path,
+            text,
+            at,
+            format!(
+                "a control character (U+{:04X}) is in the text; pages and feeds cannot carry it",
+                bytes[at]
+            ),
+        )
+        .with_help(
+            "delete it (editors show it as ^L, <0x0c> or a box); tabs and line ends are fine",
+        ));
+    }
+    Ok(text)
+}
+
+/// The offset of the first control character other than tab, line feed and
+/// carriage return (NUL, form feed, ESC, DEL…: invalid in XML, invisible in
+/// HTML). Checked 64 bytes at a time without a branch per byte, which the
+/// compiler vectorizes: every content file passes through here.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    let control = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f);
+    for (n, chunk) in bytes.chunks(64).enumerate() {
+        if chunk.iter().fold(false, |any, &b| any | control(b)) {
+            return chunk.iter().position(|&b| control(b)).map(|at| n * 64 + at);
+        }
+    }
+    None
 }
 
 /// One content file as read: its text, front matter and place.

@@ -34,6 +34,29 @@ pub fn time_zone(name: &str) -> Result<TimeZone, String> {
 /// clock is moved forward by the gap's length, in an overlap the earlier of
 /// the two instants is taken.
 pub fn parse_date(text: &str, zone: &TimeZone) -> Result<ZonedDateTime, String> {
+    let date = parse_any_date(text, zone)?;
+    // Real offsets run from -12:00 to +14:00; jiff accepts up to ±25:59,
+    // which RSS and most readers do not. Years before 1 (or after 9999)
+    // have no RFC 3339 or RFC 2822 form and no Solar Hijri date.
+    let offset = date.offset().seconds();
+    if !(-12 * 3600..=14 * 3600).contains(&offset) {
+        return Err(format!(
+            "`{}` has the offset {}; offsets run from -12:00 to +14:00",
+            text.trim(),
+            date.offset()
+        ));
+    }
+    if !(1..=9999).contains(&date.year()) {
+        return Err(format!(
+            "`{}` is in the year {}; write a year from 1 to 9999",
+            text.trim(),
+            date.year()
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_any_date(text: &str, zone: &TimeZone) -> Result<ZonedDateTime, String> {
     let text = text.trim();
     let help = "write 2018-07-12, 2018-07-12 07:08 or 2018-07-12T07:08:00+04:30";
     if let Ok(ts) = text.parse::<jiff::Timestamp>() {

@@ -113,6 +113,7 @@ pub fn build(
     partials: &Arc<Partials>,
 ) -> Result<Tera> {
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape);
     // Filters and functions must exist before templates that use them load.
     super::filters::register(&mut tera, config, dates);
     super::functions::register(&mut tera, config, theme, partials);
@@ -123,6 +124,31 @@ pub fn build(
     tera.add_raw_templates(templates)
         .map_err(|e| template_error(theme, &e, "loading the templates"))?;
     Ok(tera)
+}
+
+/// Tera's HTML and XML escaping, also dropping control characters (other
+/// than tab and line ends) that a front-matter escape such as `"\u000c"`
+/// can put in a value: they make a feed not well-formed XML. Runs of plain
+/// bytes are written whole.
+fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut plain = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..0x20 | 0x7f => b"",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain..i])?;
+        out.write_all(replacement)?;
+        plain = i + 1;
+    }
+    out.write_all(&bytes[plain..])
 }
 
 /// A Tera error as a bulletin error naming the template file.
