@@ -81,9 +81,8 @@ fn front_matter() -> impl Strategy<Value = String> {
             "+++\ntitle = \"{}\"\ndate = {d}\ntags = [\"{t}\"]\n+++\n{b}",
             t.replace('"', "")
         )),
-        (text(), text()).prop_map(|(t, b)| format!(
-            "---\ntitle: {t}\ndate: 2018-07-12\ntags: [{t}]\n---\n{b}"
-        )),
+        (text(), text())
+            .prop_map(|(t, b)| format!("---\ntitle: {t}\ndate: 2018-07-12\ntags: [{t}]\n---\n{b}")),
         text().prop_map(|t| format!("+++\n{t}\n+++\nBody.\n")),
         text().prop_map(|t| format!("---\n{t}\n---\nBody.\n")),
     ]
@@ -91,9 +90,8 @@ fn front_matter() -> impl Strategy<Value = String> {
 
 fn wire() -> impl Strategy<Value = String> {
     prop_oneof![
-        (text(), text()).prop_map(|(h, b)| format!(
-            "Jul 12, 2018 07:08 Asia/Tehran\n  • {h}\n\n{b}\n"
-        )),
+        (text(), text())
+            .prop_map(|(h, b)| format!("Jul 12, 2018 07:08 Asia/Tehran\n  • {h}\n\n{b}\n")),
         text(),
     ]
 }
@@ -150,7 +148,11 @@ fn build(files: &[(String, String)]) -> Result<(), String> {
 }
 
 fn in_site(root: &Path, file: &Path) -> bool {
-    let file = if file.is_absolute() { file.to_path_buf() } else { root.join(file) };
+    let file = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        root.join(file)
+    };
     file.starts_with(root) && file.exists()
 }
 

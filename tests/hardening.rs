@@ -227,3 +227,54 @@ fn an_offset_beyond_fourteen_hours_is_refused() {
     );
     site.build_ok();
 }
+
+#[test]
+fn a_cached_template_that_calls_itself_is_an_error_not_a_crash() {
+    let site = simple_site();
+    site.write(
+        "templates/loop.html",
+        "{{ cached(template=\"loop.html\") }}\n",
+    );
+    site.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{{ cached(template=\"loop.html\") }}{% endblock content %}",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("calls itself"), "{stderr}");
+    assert!(stderr.contains("templates/loop.html"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_image_that_is_a_fifo_neither_hangs_nor_changes_the_output() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\nimage = \"pipe.png\"\nimage_alt = \"A pipe\"\n+++\nText.\n",
+    );
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(site.root().join("static/pipe.png"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (done, wait) = std::sync::mpsc::channel();
+    let root = site.root().to_path_buf();
+    std::thread::spawn(move || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("build")
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let _ = done.send(out);
+    });
+    let out = wait
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the build hung on a FIFO");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!site.public("pipe.png").exists());
+}

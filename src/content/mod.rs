@@ -732,7 +732,14 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         .filter(|img| !img.contains("://"))
         .and_then(|img| {
             let path = root.join("static").join(img.trim_start_matches('/'));
-            imagesize::size(path).ok().map(|s| (s.width, s.height))
+            // Only a regular file is opened: a FIFO or a device would block
+            // the build, and `..` would read outside static/.
+            let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+            let inside = !img.split('/').any(|s| s == "..");
+            (regular && inside)
+                .then(|| imagesize::size(&path).ok())
+                .flatten()
+                .map(|s| (s.width, s.height))
         });
 
     Ok(Loaded::Article(Arc::new(Article {

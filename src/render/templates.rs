@@ -43,6 +43,41 @@ pub struct Partials {
     done: Mutex<HashMap<u64, Value>>,
 }
 
+thread_local! {
+    /// The `cached` templates this thread is rendering, outermost first.
+    static RENDERING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A `cached` template being rendered on this thread; a template already
+/// being rendered is refused (it would call itself until the stack
+/// overflowed and the process aborted).
+struct Entered;
+
+impl Entered {
+    fn new(template: &str) -> tera::TeraResult<Entered> {
+        RENDERING.with_borrow_mut(|stack| {
+            if stack.iter().any(|t| t == template) || stack.len() >= 32 {
+                let mut chain = stack.clone();
+                chain.push(template.to_string());
+                return Err(tera::Error::message(format!(
+                    "`cached` template `{template}` calls itself ({}): remove the call from it",
+                    chain.join(" → ")
+                )));
+            }
+            stack.push(template.to_string());
+            Ok(Entered)
+        })
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        RENDERING.with_borrow_mut(|stack| {
+            stack.pop();
+        });
+    }
+}
+
 impl Partials {
     /// Makes `cached` work: call once the Tera instance is shared and the
     /// language contexts exist.
@@ -86,6 +121,7 @@ impl Partials {
         for (k, v) in args {
             ctx.insert_value(k.to_string(), v.clone());
         }
+        let _entered = Entered::new(template)?;
         let html = tera.render(template, &ctx).map_err(|e| {
             tera::Error::message(format!("{IN_PARTIAL}{template}`: {}", error_chain(&e)))
         })?;
