@@ -278,3 +278,94 @@ fn an_image_that_is_a_fifo_neither_hangs_nor_changes_the_output() {
     );
     assert!(!site.public("pipe.png").exists());
 }
+
+#[test]
+fn a_long_persian_headline_gets_a_slug_that_fits_a_file_name() {
+    let site = simple_site();
+    let headline = "گزارش ".repeat(30);
+    site.write(
+        "content/fa/news/long.txt",
+        wire("Jul 12, 2018 07:08 Asia/Tehran", headline.trim()),
+    );
+    site.build_ok();
+    let news = site.public("fa/news");
+    let longest = std::fs::read_dir(news)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().len())
+        .max()
+        .unwrap();
+    assert!(longest <= 200, "{longest} bytes");
+}
+
+#[test]
+fn a_slug_too_long_for_a_file_name_is_an_error_at_its_line() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        format!(
+            "+++\ntitle = \"Two\"\ndate = 2018-07-14\nslug = \"{}\"\n+++\nText.\n",
+            "s".repeat(300)
+        ),
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.md:4"), "{stderr}");
+    assert!(stderr.contains("300 bytes"), "{stderr}");
+}
+
+#[test]
+fn sections_that_differ_only_in_case_collide() {
+    let site = simple_site();
+    site.write(
+        "content/en/News/a.md",
+        "+++\ntitle = \"A\"\ndate = 2018-07-14\n+++\nA.\n",
+    );
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2018-07-15\n+++\nA.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("differ only in case"), "{stderr}");
+    assert!(stderr.contains("content/en/"), "{stderr}");
+}
+
+#[test]
+fn a_translation_key_shared_within_a_language_is_refused() {
+    let site = simple_site();
+    for name in ["a", "b"] {
+        site.write(
+            &format!("content/en/news/{name}.md"),
+            "+++\ntitle = \"A\"\ndate = 2018-07-14\ntranslation_key = \"k\"\n+++\nA.\n",
+        );
+    }
+    let stderr = site.build_err();
+    assert!(stderr.contains("translation_key `k`"), "{stderr}");
+    assert!(
+        stderr.contains("content/en/news/a.md") && stderr.contains("content/en/news/b.md"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn terms_without_a_page_and_comma_strings_are_refused() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\ntags = [\"film\", \"!!!\"]\n+++\nText.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.md:4"), "{stderr}");
+    assert!(stderr.contains("\"!!!\""), "{stderr}");
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\ntags = \"film, diplomacy\"\n+++\nText.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.md:4"), "{stderr}");
+    assert!(stderr.contains("[\"film\", \"diplomacy\"]"), "{stderr}");
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\ntags = \"film\"\n+++\nText.\n",
+    );
+    site.build_ok();
+    assert!(site.public("tags/film/index.html").exists());
+}

@@ -297,7 +297,9 @@ fn unknown_key(path: &Path, file: &str, split: &Split, key: &str, _known: &[&str
     )
 }
 
-/// A list of terms; a single string is taken as a list of one.
+/// A list of terms; a single string is taken as a list of one, unless it
+/// holds a comma or a semicolon (`"film, diplomacy"` means two terms, and
+/// would silently have made one).
 struct TermList(Vec<String>);
 
 impl<'de> Deserialize<'de> for TermList {
@@ -309,6 +311,16 @@ impl<'de> Deserialize<'de> for TermList {
             Many(Vec<String>),
         }
         match OneOrMany::deserialize(d) {
+            Ok(OneOrMany::One(s)) if s.contains([',', '،', ';', '؛']) => {
+                let terms: Vec<String> = s
+                    .split([',', '،', ';', '؛'])
+                    .map(|t| format!("{:?}", t.trim()))
+                    .collect();
+                Err(serde::de::Error::custom(format!(
+                    "one string with commas is one term; for several write a list: [{}]",
+                    terms.join(", ")
+                )))
+            }
             Ok(OneOrMany::One(s)) => Ok(TermList(vec![s])),
             Ok(OneOrMany::Many(v)) => Ok(TermList(v)),
             Err(_) => Err(serde::de::Error::custom(

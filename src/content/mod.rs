@@ -676,6 +676,16 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
                 )
                 .with_help("keep the story's most telling terms, or raise max_terms"));
         }
+        // A term of no letter or digit has no slug, so no page: say so
+        // rather than drop it.
+        if let Some(empty) = terms.iter().find(|t| !t.chars().any(char::is_alphanumeric)) {
+            return Err(file
+                .at_key(
+                    taxonomy,
+                    format!("the term {empty:?} has no letter or digit, so it cannot have a page"),
+                )
+                .with_help("remove it, or write it in words"));
+        }
     }
     let zone_name = fm
         .timezone
@@ -812,6 +822,18 @@ fn article_slug(
         (None, true) => title.to_string(),
         (None, false) => file.place.stem.clone(),
     };
+    if fm.slug.is_some() && slug_source.len() > crate::locale::slug::MAX_SLUG_BYTES {
+        return Err(file
+            .at_key(
+                "slug",
+                format!(
+                    "the slug is {} bytes long; a slug is a file name, which may have at most {}",
+                    slug_source.len(),
+                    crate::locale::slug::MAX_SLUG_BYTES
+                ),
+            )
+            .with_help("shorten it, or leave it out to have one made from the title"));
+    }
     let slug = slugify(&slug_source, config.slugify);
     if slug.is_empty() {
         return Err(

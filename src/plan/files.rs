@@ -1,7 +1,7 @@
 //! The list of every output file: pages, feeds, redirects, static files
 //! and the sitemap, each with its recipe.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{Job, PageInfo, Plan, Recipe, SITEMAP_LIMIT};
 use crate::error::{Error, Result};
@@ -150,13 +150,37 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
     }
     files.push(("robots.txt".into(), Recipe::Robots));
 
-    let mut seen = HashSet::with_capacity(files.len());
-    for (path, _) in &files {
-        if !seen.insert(path.as_str()) {
-            return Err(Error::msg(format!("two outputs would be written to {path}")).with_help(
-                "an article's slug, an alias or a static file clashes with another page of the same URL; rename one",
-            ));
-        }
+    // Keyed by the path in lower case: `News/` and `news/` are one folder
+    // on macOS, Windows and most object stores.
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(files.len());
+    for (n, (path, recipe)) in files.iter().enumerate() {
+        let Some(first) = seen.insert(path.to_lowercase(), n) else {
+            continue;
+        };
+        let (other, other_recipe) = &files[first];
+        let makers = [recipe, other_recipe]
+            .map(|r| plan.maker(site, r).unwrap_or_else(|| "a list page".into()));
+        let message = if other == path {
+            format!(
+                "two outputs would be written to {path} ({} and {})",
+                makers[1], makers[0]
+            )
+        } else {
+            format!(
+                "{other} ({}) and {path} ({}) differ only in case: they are one file on macOS, Windows and most hosts",
+                makers[1], makers[0]
+            )
+        };
+        let error = match recipe {
+            Recipe::Page(p) => match plan.pages[*p].job {
+                super::Job::Article(i) => Error::in_file(&site.articles[i].source, message),
+                _ => Error::msg(message),
+            },
+            _ => Error::msg(message),
+        };
+        return Err(error.with_help(
+            "an article's slug, an alias, a section folder or a static file clashes with another; rename one",
+        ));
     }
     Ok(files)
 }

@@ -84,6 +84,7 @@ impl Site {
                 owners.insert(path, i);
             }
         }
+        errors.extend(shared_translation_keys(&articles));
         if !errors.is_empty() {
             return Err(Errors(errors));
         }
@@ -228,6 +229,32 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
     }
     path.push('/');
     Ok(path)
+}
+
+/// An error for each article whose translation key another article of its
+/// language already has: which of them is "the" translation would be
+/// arbitrary.
+fn shared_translation_keys(articles: &[std::sync::Arc<Article>]) -> Vec<Error> {
+    let mut first: HashMap<(&str, &str), usize> = HashMap::with_capacity(articles.len());
+    let mut errors = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(&other) = first.get(&(a.lang.as_str(), a.translation_key.as_str())) {
+            errors.push(
+                Error::in_file(
+                    &a.source,
+                    format!(
+                        "translation_key `{}` is also that of {}, in the same language",
+                        a.translation_key,
+                        articles[other].source.display()
+                    ),
+                )
+                .with_help("a story has one version per language: give one of them another translation_key"),
+            );
+        } else {
+            first.insert((a.lang.as_str(), a.translation_key.as_str()), i);
+        }
+    }
+    errors
 }
 
 /// Groups articles by translation key; each gets the others of its group,
