@@ -323,12 +323,20 @@ impl Config {
         }
         let mut languages = Vec::new();
         for (code, lang) in raw_languages {
-            if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(key_error(
-                    &format!("languages.{code}"),
-                    format!("`{code}` is not a language code"),
-                )
-                .with_help("use a BCP 47 code such as en, fa or ru"));
+            if !is_language_code(&code) {
+                let bare = code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                let key = match bare {
+                    true => format!("languages.{code}"),
+                    false => format!("languages.\"{code}\""),
+                };
+                let shown: String = code.chars().take(40).collect();
+                let more = if code.chars().count() > 40 { "…" } else { "" };
+                return Err(
+                    key_error(&key, format!("`{shown}{more}` is not a language code"))
+                        .with_help("use a BCP 47 code such as en, fa or ru"),
+                );
             }
             let timezone = lang.timezone.unwrap_or_else(|| raw.timezone.clone());
             check_timezone(&timezone).map_err(|m| key_error("timezone", m))?;
@@ -428,6 +436,18 @@ fn error_at_key(path: &Path, text: &str, key: &str, message: impl Into<String>) 
 }
 
 /// `https://x.org/sub/` → (`https://x.org/sub`, `/sub`).
+/// Whether `code` has the shape of a BCP 47 tag: a language of two or
+/// three letters, then subtags of one to eight letters or digits
+/// (`fa`, `pt-BR`, `sr-Latn`).
+fn is_language_code(code: &str) -> bool {
+    let mut subtags = code.split('-');
+    let language = subtags.next().unwrap_or("");
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// Splits `url` into the URL without its trailing slash and its path. The
 /// URL goes into attributes, feeds, robots.txt and JSON as it is, so only a
 /// plain host (letters, digits, `-`, `.`, a port, an IPv6 address in

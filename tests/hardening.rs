@@ -369,3 +369,81 @@ fn terms_without_a_page_and_comma_strings_are_refused() {
     site.build_ok();
     assert!(site.public("tags/film/index.html").exists());
 }
+
+#[test]
+fn a_link_to_a_section_file_goes_to_the_section() {
+    let site = simple_site();
+    site.write("content/en/news/_index.md", "+++\ntitle = \"News\"\n+++\n");
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\n+++\nAll [the news](@/en/news/_index.md).\n",
+    );
+    site.build_ok();
+    assert!(site.read("news/two/index.html").contains("href=\"/news/\""));
+}
+
+#[test]
+fn an_unconfigured_language_folder_is_warned_about() {
+    let site = simple_site();
+    site.write(
+        "content/de/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2018-07-14\n+++\nA.\n",
+    );
+    let out = site.run(&["build"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/de/") && stderr.contains("[languages.de]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn errors_at_the_limits_name_their_file() {
+    // An alias onto the home page or robots.txt: the story is named.
+    for alias in ["/", "/robots.txt"] {
+        let site = simple_site();
+        site.write(
+            "content/en/news/two.md",
+            format!(
+                "+++\ntitle = \"Two\"\ndate = 2018-07-14\naliases = [\"{alias}\"]\n+++\nText.\n"
+            ),
+        );
+        let stderr = site.build_err();
+        assert!(
+            stderr.contains("--> content/en/news/two.md"),
+            "{alias}: {stderr}"
+        );
+    }
+    // A section folder named like a taxonomy.
+    let site = simple_site();
+    site.write(
+        "content/en/tags/a.md",
+        "+++\ntitle = \"A\"\ndate = 2018-07-14\n+++\nA.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("--> content/en/tags"), "{stderr}");
+    assert!(stderr.contains("taxonomy `tags`"), "{stderr}");
+    // A theme without article.html.
+    let site = simple_site();
+    site.write(
+        "site.toml",
+        util::THREE_LANGUAGES.replace("paginate_by = 2\n", "paginate_by = 2\ntheme = \"bare\"\n"),
+    );
+    site.write("themes/bare/templates/index.html", "x");
+    let stderr = site.build_err();
+    assert!(
+        stderr.contains("themes/bare/templates/article.html"),
+        "{stderr}"
+    );
+    // A language code of 300 letters.
+    let site = simple_site();
+    let code = "a".repeat(300);
+    site.write(
+        "site.toml",
+        format!("title = \"T\"\nbase_url = \"https://example.org\"\ndefault_language = \"{code}\"\n[languages.{code}]\nname = \"x\"\n"),
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("site.toml:4"), "{stderr}");
+    assert!(stderr.contains("is not a language code"), "{stderr}");
+}

@@ -318,7 +318,7 @@ pub fn load_cached(
             .map(|path| load_file(root, path, config, &budget))
             .collect();
         budget.settle(&mut results);
-        return collect(root, options, results);
+        return collect(root, config, options, results);
     };
     let mut entries = std::mem::take(&mut *cache.0.lock().expect("no panics while locked"));
     let patchable =
@@ -357,7 +357,7 @@ pub fn load_cached(
         })
         .collect();
     *cache.0.lock().expect("no panics while locked") = entries;
-    collect(root, options, results)
+    collect(root, config, options, results)
 }
 
 /// Takes the changed paths (files written, made, removed or renamed,
@@ -388,6 +388,7 @@ fn patch(entries: &mut Vec<Cached>, changed: &[PathBuf]) {
 /// The content of a load's results, or all its errors.
 fn collect(
     root: &Path,
+    config: &Config,
     options: LoadOptions,
     results: Vec<Result<Loaded>>,
 ) -> Result<Content, Errors> {
@@ -404,6 +405,9 @@ fn collect(
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
+    content
+        .warnings
+        .extend(unconfigured_languages(root, config));
     let now = jiff::Timestamp::now();
     for a in &content.articles {
         if let Some(date) = &a.date
@@ -417,6 +421,37 @@ fn collect(
         }
     }
     Ok(content)
+}
+
+/// ISO 639-1: the two-letter language codes.
+const LANGUAGE_CODES: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// A warning for each top-level folder of `content/` named like a language
+/// (`de`, `pt-BR`) that site.toml does not configure: its stories are
+/// built as a section of the default language, which is rarely meant (a
+/// renamed `[languages.ru]` moved every Russian story into the English
+/// site without a word).
+fn unconfigured_languages(root: &Path, config: &Config) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("content")) else {
+        return Vec::new();
+    };
+    let mut warnings: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| {
+            let base = name.split('-').next().unwrap_or("");
+            LANGUAGE_CODES.split(' ').any(|c| c == base) && config.language(name).is_none()
+        })
+        .map(|name| {
+            format!(
+                "content/{name}/: `{name}` is a language code but not a language of site.toml, so its stories are built as the section `{name}` of {}; add [languages.{name}] to site.toml, or rename the folder",
+                config.default_lang().name
+            )
+        })
+        .collect();
+    warnings.sort();
+    warnings
 }
 
 /// What one content file turned out to be.

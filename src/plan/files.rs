@@ -158,8 +158,7 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
             continue;
         };
         let (other, other_recipe) = &files[first];
-        let makers = [recipe, other_recipe]
-            .map(|r| plan.maker(site, r).unwrap_or_else(|| "a list page".into()));
+        let makers = [recipe, other_recipe].map(|r| plan.maker(site, r).unwrap_or_default());
         let message = if other == path {
             format!(
                 "two outputs would be written to {path} ({} and {})",
@@ -171,12 +170,18 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
                 makers[1], makers[0]
             )
         };
-        let error = match recipe {
+        // Placed in the story that makes one of them, if one does.
+        let story = [recipe, other_recipe].into_iter().find_map(|r| match r {
             Recipe::Page(p) => match plan.pages[*p].job {
-                super::Job::Article(i) => Error::in_file(&site.articles[i].source, message),
-                _ => Error::msg(message),
+                super::Job::Article(i) => Some(i),
+                _ => None,
             },
-            _ => Error::msg(message),
+            Recipe::Redirect { to, .. } => site.paths.iter().position(|p| p == to),
+            _ => None,
+        });
+        let error = match story {
+            Some(i) => Error::in_file(&site.articles[i].source, message),
+            None => Error::msg(message),
         };
         return Err(error.with_help(
             "an article's slug, an alias, a section folder or a static file clashes with another; rename one",

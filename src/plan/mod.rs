@@ -110,19 +110,26 @@ pub struct Plan {
 
 impl Plan {
     /// What makes a file, in words for an error about it: the story, the
-    /// story whose alias it is, or the static file.
+    /// story whose alias it is, the static file, or the page.
     pub fn maker(&self, site: &Site, recipe: &Recipe) -> Option<String> {
-        match recipe {
+        Some(match recipe {
             Recipe::Page(p) => match self.pages[*p].job {
-                Job::Article(i) => Some(site.articles[i].source.display().to_string()),
-                _ => None,
+                Job::Article(i) => site.articles[i].source.display().to_string(),
+                _ => format!("the list page {}", self.pages[*p].path),
             },
-            Recipe::Redirect { to, .. } => (site.paths.iter())
-                .position(|p| p == to)
-                .map(|i| format!("an alias of {}", site.articles[i].source.display())),
-            Recipe::Static(name) => Some(format!("the static file {name}")),
-            _ => None,
-        }
+            Recipe::Redirect { to, .. } => match site.paths.iter().position(|p| p == to) {
+                Some(i) => format!("an alias of {}", site.articles[i].source.display()),
+                None => format!("the redirect to {to}"),
+            },
+            Recipe::Static(name) => format!("the static file {name}"),
+            Recipe::Feed { listing, template } => {
+                format!("the {template} feed of {}", self.ix.listings[*listing].path)
+            }
+            Recipe::NotFound => "the 404 page".into(),
+            Recipe::Manifest => "the web manifest".into(),
+            Recipe::SitemapPart(_) | Recipe::SitemapIndex => "the sitemap".into(),
+            Recipe::Robots => "robots.txt".into(),
+        })
     }
 
     /// Plans the files of `site` with `theme`; an error if two files would

@@ -140,11 +140,7 @@ fn hash_section(site: &Site, s: &Section) -> u64 {
     if let Some(m) = meta {
         m.fingerprint.hash(&mut f);
         for target in &m.links {
-            (
-                target,
-                site.by_content_path.get(target).map(|&i| &site.paths[i]),
-            )
-                .hash(&mut f);
+            (target, site.link_path(target)).hash(&mut f);
         }
     }
     f.value()
@@ -216,10 +212,7 @@ impl ArticleFacts<'_> {
                 .links
                 .iter()
                 .map(|target| {
-                    let to = site
-                        .by_content_path
-                        .get(target)
-                        .map(|&j| site.paths[j].as_str());
+                    let to = site.link_path(target);
                     (target.as_str(), to)
                 })
                 .collect(),

@@ -41,11 +41,8 @@ pub(super) fn render_body(
             } else {
                 markdown::render
             };
-            let resolve = |target: &str| {
-                site.by_content_path
-                    .get(target)
-                    .map(|&i| site.config.relative_url(&site.paths[i]))
-            };
+            let resolve =
+                |target: &str| (site.link_path(target)).map(|path| site.config.relative_url(path));
             let settings = markdown::Settings {
                 unsafe_html: site.config.markdown.unsafe_html,
                 highlight: site.config.markdown.highlight_code.then_some(highlighter),

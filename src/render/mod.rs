@@ -102,9 +102,16 @@ impl Renderer {
             .iter()
             .find(|t| !tera.contains_template(t))
         {
-            return Err(Error::msg(format!("the theme has no `{missing}` template"))
-                .with_help("add it to the theme's templates/ folder or the site's templates/")
-                .into());
+            let folder = match config.theme.as_str() {
+                "default" => std::path::PathBuf::from("templates"),
+                theme => std::path::Path::new("themes").join(theme).join("templates"),
+            };
+            return Err(Error::in_file(
+                folder.join(missing),
+                format!("the theme `{}` has no `{missing}` template", config.theme),
+            )
+            .with_help("add it to the theme's templates/ folder or the site's templates/")
+            .into());
         }
         crate::profile::stage("templates loaded");
         let languages: BTreeMap<String, Value> = config

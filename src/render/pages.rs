@@ -379,12 +379,7 @@ impl Renderer {
     fn section_value(&self, s: &Section) -> serde_json::Value {
         let config = &self.site.config;
         let intro = s.meta.as_ref().map(|m| {
-            let resolve = |t: &str| {
-                self.site
-                    .by_content_path
-                    .get(t)
-                    .map(|&i| config.relative_url(&self.site.paths[i]))
-            };
+            let resolve = |t: &str| self.site.link_path(t).map(|path| config.relative_url(path));
             let settings = markdown::Settings {
                 unsafe_html: config.markdown.unsafe_html,
                 highlight: config.markdown.highlight_code.then_some(&self.highlighter),

@@ -107,6 +107,7 @@ impl Site {
             },
             || collect_sections(&config, &articles, metas),
         );
+        Errors::result(reserved_sections(&config, &articles, &sections))?;
         Ok(Site {
             root: root.to_path_buf(),
             config,
@@ -117,6 +118,21 @@ impl Site {
             by_content_path,
             warnings,
         })
+    }
+
+    /// The site path an `@/` link target (a path under `content/`) names:
+    /// an article's, or a section's for its `_index.md`.
+    pub fn link_path(&self, target: &str) -> Option<&str> {
+        if let Some(&i) = self.by_content_path.get(target) {
+            return Some(&self.paths[i]);
+        }
+        if !target.ends_with("_index.md") {
+            return None;
+        }
+        let source = std::path::Path::new("content").join(target);
+        (self.sections.iter())
+            .find(|s| s.meta.as_ref().is_some_and(|m| m.source == source))
+            .map(|s| s.path.as_str())
     }
 
     /// Whether `new` can take the place of article `i` without moving
@@ -229,6 +245,43 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
     }
     path.push('/');
     Ok(path)
+}
+
+/// An error for each section folder whose URL is one the site makes for
+/// itself: a taxonomy's (`tags/`) or the archive's.
+fn reserved_sections(
+    config: &Config,
+    articles: &[std::sync::Arc<Article>],
+    sections: &[Section],
+) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for s in sections {
+        let top = s.name.split('/').next().unwrap_or("");
+        let what = if config.taxonomies.iter().any(|t| t == top) {
+            format!("the taxonomy `{top}`")
+        } else if top == "archive" {
+            "the date archive".to_string()
+        } else {
+            continue;
+        };
+        let file = match (&s.meta, s.articles.first()) {
+            (Some(m), _) => m.source.clone(),
+            (None, Some(&i)) => articles[i].source.clone(),
+            (None, None) => continue,
+        };
+        let folder = file
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or(file);
+        errors.push(
+            Error::in_file(
+                &folder,
+                format!("the section `{}` has the URL {} of {what}", s.name, s.path),
+            )
+            .with_help("rename the folder"),
+        );
+    }
+    errors
 }
 
 /// An error for each article whose translation key another article of its
