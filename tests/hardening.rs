@@ -447,3 +447,58 @@ fn errors_at_the_limits_name_their_file() {
     assert!(stderr.contains("site.toml:4"), "{stderr}");
     assert!(stderr.contains("is not a language code"), "{stderr}");
 }
+
+/// One payload for every context: text, attribute (both quotes), URL,
+/// JSON in a script, XML.
+const PAYLOAD: &str = r#"P"'><script>alert(1)</script>&amp;</title>]]>"#;
+
+#[test]
+fn one_payload_in_every_field_is_escaped_on_every_page() {
+    let toml_payload = PAYLOAD.replace('\\', "\\\\").replace('"', "\\\"");
+    let site = Site::new(&format!(
+        "title = \"{toml_payload}\"\ndescription = \"{toml_payload}\"\nbase_url = \"https://example.org\"\ntaxonomies = [\"tags\"]\n[languages.en]\nname = \"{toml_payload}\"\ntitle = \"{toml_payload}\"\n[languages.fa]\nname = \"{toml_payload}\"\n[extra]\nnote = \"{toml_payload}\"\n"
+    ));
+    site.write(
+        "content/en/news/_index.md",
+        format!("+++\ntitle = \"{toml_payload}\"\ndescription = \"{toml_payload}\"\n+++\n"),
+    );
+    site.write(
+        "content/en/news/x.md",
+        format!(
+            "+++\ntitle = \"{p}\"\ndate = 2018-07-14\nsummary = \"{p}\"\ndescription = \"{p}\"\nauthors = [\"{p}\"]\ntags = [\"{p}\"]\nimage = \"javascript:alert(1)\"\nimage_alt = \"{p}\"\n[extra]\nnote = \"{p}\"\n+++\nBody.\n",
+            p = toml_payload
+        ),
+    );
+    site.write(
+        "content/fa/news/y.txt",
+        format!("Jul 12, 2018 07:08 Asia/Tehran\n  • {PAYLOAD}\n\n{PAYLOAD}\n"),
+    );
+    site.build_ok();
+    // The payload is there, escaped, in text and in attributes.
+    let page = site.read("news/x/index.html");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(page.contains("content=\"P&quot;&#39;&gt;"), "{page}");
+    let base = site.root().join("public");
+    let mut checked = 0;
+    for rel in util::walk(&base) {
+        if rel.starts_with(".bulletin-") {
+            continue;
+        }
+        let text = std::fs::read_to_string(base.join(&rel)).unwrap_or_default();
+        assert!(!text.contains("<script>alert"), "{rel} carries the payload raw");
+        assert!(!text.contains("'><"), "{rel} lets a quote out of an attribute");
+        assert!(!text.contains("src=\"javascript:"), "{rel} has a javascript: image");
+        if rel.ends_with(".xml") {
+            assert!(!text.contains("</title>]]>"), "{rel}: raw payload in XML");
+        }
+        // JSON-LD may hold the text, but never a way out of its script.
+        for block in text.split("<script type=\"application/ld+json\">").skip(1) {
+            let json = block.split("</script>").next().unwrap();
+            assert!(!json.to_lowercase().contains("</"), "{rel}: {json}");
+            serde_json::from_str::<serde_json::Value>(json)
+                .unwrap_or_else(|e| panic!("{rel}: JSON-LD does not parse ({e}): {json}"));
+        }
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} files");
+}
