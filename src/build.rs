@@ -72,7 +72,10 @@ pub fn resolve(
     (config, theme, content): Loaded,
 ) -> Result<Renderer, Errors> {
     let root = &options.root;
-    let site = Site::resolve(root, config, content)?;
+    let mut site = Site::resolve(root, config, content)?;
+    site.statics = (theme.statics.keys())
+        .map(|name| (format!("static/{name}"), format!("/{name}")))
+        .collect();
     crate::profile::stage("site resolved");
     let plan = Plan::new(&site, &theme).map_err(|e| relative_to(root, e.into()))?;
     Renderer::new(Arc::new(site), Arc::new(plan), theme).map_err(|e| relative_to(root, e))

@@ -476,7 +476,10 @@ fn one_payload_in_every_field_is_escaped_on_every_page() {
     site.build_ok();
     // The payload is there, escaped, in text and in attributes.
     let page = site.read("news/x/index.html");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
     assert!(page.contains("content=\"P&quot;&#39;&gt;"), "{page}");
     let base = site.root().join("public");
     let mut checked = 0;
@@ -485,9 +488,18 @@ fn one_payload_in_every_field_is_escaped_on_every_page() {
             continue;
         }
         let text = std::fs::read_to_string(base.join(&rel)).unwrap_or_default();
-        assert!(!text.contains("<script>alert"), "{rel} carries the payload raw");
-        assert!(!text.contains("'><"), "{rel} lets a quote out of an attribute");
-        assert!(!text.contains("src=\"javascript:"), "{rel} has a javascript: image");
+        assert!(
+            !text.contains("<script>alert"),
+            "{rel} carries the payload raw"
+        );
+        assert!(
+            !text.contains("'><"),
+            "{rel} lets a quote out of an attribute"
+        );
+        assert!(
+            !text.contains("src=\"javascript:"),
+            "{rel} has a javascript: image"
+        );
         if rel.ends_with(".xml") {
             assert!(!text.contains("</title>]]>"), "{rel}: raw payload in XML");
         }
@@ -501,4 +513,63 @@ fn one_payload_in_every_field_is_escaped_on_every_page() {
         checked += 1;
     }
     assert!(checked > 30, "{checked} files");
+}
+
+#[test]
+fn a_link_can_name_a_static_file() {
+    let site = Site::new(
+        &util::THREE_LANGUAGES.replace("https://example.org", "https://user.github.io/bulletin"),
+    );
+    site.write("static/docs/report.pdf", "pdf");
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\n+++\nThe [report](@/static/docs/report.pdf).\n",
+    );
+    site.build_ok();
+    assert!(
+        site.read("news/two/index.html")
+            .contains("href=\"/bulletin/docs/report.pdf\"")
+    );
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = 2018-07-14\n+++\nThe [report](@/static/docs/missing.pdf).\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.md:5"), "{stderr}");
+    assert!(
+        stderr.contains("but static/docs/missing.pdf does not exist"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_tags_on_one_story_fail_fast() {
+    let site = simple_site();
+    let tags: Vec<String> = (0..100_000).map(|i| format!("\"t{i}\"")).collect();
+    site.write(
+        "content/en/news/two.md",
+        format!(
+            "+++\ntitle = \"Two\"\ndate = 2018-07-14\ntags = [{}]\n+++\nText.\n",
+            tags.join(",")
+        ),
+    );
+    let start = std::time::Instant::now();
+    let stderr = site.build_err();
+    assert!(stderr.contains("max_terms"), "{stderr}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_negative_year_is_an_error_at_its_line() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/two.md",
+        "+++\ntitle = \"Two\"\ndate = \"-000001-07-14T00:00:00Z\"\n+++\nText.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/two.md:3"), "{stderr}");
 }

@@ -63,17 +63,26 @@ pub(super) fn render_body(
                     ..Error::in_file(
                         &a.source,
                         format!(
-                            "{} links to {target}, but content/{} does not exist",
+                            "{} links to {target}, but {} does not exist",
                             a.source.display(),
-                            &target[2..].split('#').next().unwrap_or("")
+                            missing_file(&target)
                         ),
                     )
                 }
                 .with_help(
-                    "write @/ links as @/<language>/<section>/<file>.md, relative to content/",
+                    "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
                 )
             })
         }
+    }
+}
+
+/// The file an `@/` target names: under `static/` or under `content/`.
+fn missing_file(target: &str) -> String {
+    let path = target[2..].split('#').next().unwrap_or("");
+    match path.starts_with("static/") {
+        true => path.to_string(),
+        false => format!("content/{path}"),
     }
 }
 

@@ -38,6 +38,9 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// `en/news/story.md` → article index, for `@/` links.
     pub by_content_path: HashMap<String, usize>,
+    /// `static/images/x.png` → `/images/x.png`: the static files an `@/`
+    /// link may name (set from the theme's, site's included, once loaded).
+    pub statics: HashMap<String, String>,
     pub warnings: Vec<String>,
 }
 
@@ -116,15 +119,20 @@ impl Site {
             translations,
             sections,
             by_content_path,
+            statics: HashMap::new(),
             warnings,
         })
     }
 
-    /// The site path an `@/` link target (a path under `content/`) names:
-    /// an article's, or a section's for its `_index.md`.
+    /// The site path an `@/` link target names: an article's (a path under
+    /// `content/`), a section's for its `_index.md`, or a static file's
+    /// (`@/static/images/x.png`).
     pub fn link_path(&self, target: &str) -> Option<&str> {
         if let Some(&i) = self.by_content_path.get(target) {
             return Some(&self.paths[i]);
+        }
+        if let Some(path) = self.statics.get(target) {
+            return Some(path);
         }
         if !target.ends_with("_index.md") {
             return None;
