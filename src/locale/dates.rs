@@ -97,16 +97,31 @@ fn zone_name(zone: &TimeZone) -> &str {
 }
 
 /// RFC 3339 with the offset, to the second: `2018-07-12T07:08:00+04:30`.
+///
+/// RFC 3339 and RFC 2822 offsets have no seconds, but before standard time
+/// zones kept local mean time (Tehran +03:25:44 until 1946): such an
+/// instant is written in UTC, so that it stays exact.
 pub fn rfc3339(date: &ZonedDateTime) -> String {
     date.timestamp()
-        .display_with_offset(date.offset())
+        .display_with_offset(exact_offset(date))
         .to_string()
         .replace("+00:00", "Z")
 }
 
 /// RFC 2822 for RSS: `Thu, 12 Jul 2018 07:08:00 +0430`.
 pub fn rfc2822(date: &ZonedDateTime) -> String {
-    jiff::fmt::rfc2822::to_string(date).unwrap_or_else(|_| rfc3339(date))
+    let exact = date
+        .timestamp()
+        .to_zoned_datetime(TimeZone::fixed(exact_offset(date)));
+    jiff::fmt::rfc2822::to_string(&exact).unwrap_or_else(|_| rfc3339(date))
+}
+
+/// `date`'s offset if it is whole minutes, else UTC.
+fn exact_offset(date: &ZonedDateTime) -> jiff::tz::Offset {
+    match date.offset().seconds() % 60 {
+        0 => date.offset(),
+        _ => jiff::tz::Offset::UTC,
+    }
 }
 
 /// A year and month in a calendar, for archives: `(1397, 4)` is Tir 1397.
@@ -290,6 +305,32 @@ mod tests {
 
     fn seed_instant() -> ZonedDateTime {
         parse_dateline("Jul 12, 2018 07:08 Asia/Tehran").unwrap()
+    }
+
+    #[test]
+    fn offsets_with_seconds_are_written_in_utc_so_the_instant_is_exact() {
+        let tehran = time_zone("Asia/Tehran").unwrap();
+        let date = parse_date("1930-11-18 01:01:44", &tehran).unwrap();
+        assert_eq!(date.offset().seconds(), 3 * 3600 + 25 * 60 + 44);
+        assert_eq!(rfc3339(&date), "1930-11-17T21:36:00Z");
+        assert_eq!(rfc2822(&date), "Mon, 17 Nov 1930 21:36:00 +0000");
+        for (zone, local, utc) in [
+            (
+                "Africa/Monrovia",
+                "1960-01-01 00:00",
+                "1960-01-01T00:44:30Z",
+            ),
+            (
+                "America/St_Johns",
+                "1900-06-01 12:00",
+                "1900-06-01T15:30:52Z",
+            ),
+        ] {
+            let date = parse_date(local, &time_zone(zone).unwrap()).unwrap();
+            assert_eq!(rfc3339(&date), utc, "{zone}");
+        }
+        let today = parse_date("2018-07-12 07:08", &tehran).unwrap();
+        assert_eq!(rfc3339(&today), "2018-07-12T07:08:00+04:30");
     }
 
     #[test]

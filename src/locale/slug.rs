@@ -91,7 +91,7 @@ fn common_slug(text: &str) -> Option<String> {
             'а'..='я' | 'ё' => Common::Keep(c),
             'ي' | 'ى' => Common::Keep('ی'),
             'ك' => Common::Keep('ک'),
-            'ة' => Common::Keep('ه'),
+            'ة' | 'ۀ' => Common::Keep('ه'),
             '۰'..='۹' => Common::Keep(char::from_digit(c as u32 - '۰' as u32, 10)?),
             '٠'..='٩' => Common::Keep(char::from_digit(c as u32 - '٠' as u32, 10)?),
             '\u{0621}'..='\u{063a}'
@@ -163,7 +163,9 @@ fn fold(text: &str) -> String {
         .filter_map(|c| match c {
             'ي' | 'ى' => Some('ی'),
             'ك' => Some('ک'),
-            'ة' => Some('ه'),
+            // The ezafe is typed as ۀ or as ه with a hamza above (which,
+            // a mark, is dropped below): one word, one slug.
+            'ة' | 'ۀ' => Some('ه'),
             // The zero-width non-joiner separates parts of a Persian word;
             // people type a space there as often, and an invisible character
             // in a URL cannot be retyped.
@@ -186,6 +188,23 @@ fn is_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ezafe_typed_either_way_gives_one_slug() {
+        let composed = slugify("خانۀ فرهنگ", Slugify::Unicode);
+        let decomposed = slugify("خانه\u{654} فرهنگ", Slugify::Unicode);
+        assert_eq!(composed, decomposed);
+        assert_eq!(composed, "خانه-فرهنگ");
+        // Arabic keyboard letters and presentation forms fold the same way.
+        assert_eq!(
+            slugify("كتاب عربي", Slugify::Unicode),
+            slugify("کتاب عربی", Slugify::Unicode)
+        );
+        assert_eq!(
+            slugify("\u{FEB3}\u{FEFC}\u{FEE1}", Slugify::Unicode),
+            slugify("سلام", Slugify::Unicode)
+        );
+    }
 
     #[test]
     fn long_slugs_fit_a_file_name_stably_and_distinctly() {

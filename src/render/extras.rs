@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::context::dir;
-use super::pages::Alternate;
+use super::pages::{Alternate, alternates};
 use super::{Job, PageInfo, Reads, Recipe, Renderer, Versions};
 use crate::error::{Error, Result};
 use crate::index::ListKind;
@@ -185,17 +185,7 @@ impl Renderer {
             .par_iter()
             .map(|info| {
                 let versions = self.plan.versions(&self.site, info);
-                let alternates: Vec<Alternate> = if versions.len() > 1 {
-                    versions
-                        .iter()
-                        .map(|(l, p)| Alternate {
-                            hreflang: l.clone(),
-                            href: config.absolute_url(p),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                let alternates = alternates(config, &versions);
                 SitemapEntry {
                     loc: config.absolute_url(&info.path),
                     lastmod: info.lastmod.as_ref().map(rfc3339),

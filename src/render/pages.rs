@@ -24,6 +24,33 @@ pub(super) struct Alternate {
     pub(super) href: String,
 }
 
+/// A page's hreflang alternates, pages and sitemap alike: each language's
+/// version in site order, then `x-default` (the default language's, else
+/// the first); none for a page in one language only.
+pub(super) fn alternates(
+    config: &crate::config::Config,
+    versions: &std::collections::BTreeMap<String, String>,
+) -> Vec<Alternate> {
+    if versions.len() < 2 {
+        return Vec::new();
+    }
+    let mut alternates: Vec<Alternate> = (config.languages.iter())
+        .filter_map(|l| versions.get(&l.code).map(|p| (l, p)))
+        .map(|(l, p)| Alternate {
+            hreflang: l.code.clone(),
+            href: config.absolute_url(p),
+        })
+        .collect();
+    let default = (versions.get(&config.default_language)).or_else(|| versions.values().next());
+    if let Some(p) = default {
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            href: config.absolute_url(p),
+        });
+    }
+    alternates
+}
+
 #[derive(Serialize)]
 struct SwitcherEntry {
     code: String,
@@ -140,26 +167,7 @@ impl Renderer {
         ctx.insert("current_url", &current_url);
         ctx.insert("canonical", &config.absolute_url(&info.path));
 
-        let mut alternates = Vec::new();
-        if versions.len() > 1 {
-            for l in &config.languages {
-                if let Some(p) = versions.get(&l.code) {
-                    alternates.push(Alternate {
-                        hreflang: l.code.clone(),
-                        href: config.absolute_url(p),
-                    });
-                }
-            }
-            let default = versions
-                .get(&config.default_language)
-                .or_else(|| versions.values().next());
-            if let Some(p) = default {
-                alternates.push(Alternate {
-                    hreflang: "x-default".into(),
-                    href: config.absolute_url(p),
-                });
-            }
-        }
+        let alternates = alternates(config, &versions);
         ctx.insert("alternates", &alternates);
         let switcher: Vec<SwitcherEntry> = config
             .languages
