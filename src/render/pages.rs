@@ -167,7 +167,7 @@ impl Renderer {
         ctx.insert("current_url", &current_url);
         ctx.insert("canonical", &config.absolute_url(&info.path));
 
-        let alternates = alternates(config, &versions);
+        let alternates = alternates(config, versions);
         ctx.insert("alternates", &alternates);
         let switcher: Vec<SwitcherEntry> = config
             .languages
