@@ -271,3 +271,27 @@ fn navigation_marks_only_the_page_it_links_to() {
     assert!(current("news/media-cooperation-grows/index.html").is_empty());
     assert!(current("tags/index.html").is_empty());
 }
+
+#[test]
+fn dates_are_shown_and_filed_in_the_editions_zone() {
+    let site = Site::three_languages();
+    // 20:30 UTC on 19 March 2016 is 00:00 on 1 Farvardin 1395 in Tehran.
+    site.write(
+        "content/fa/news/nowruz.md",
+        "+++\ntitle = \"نوروز\"\ndate = 2016-03-19T20:30:00Z\n+++\nمتن.\n",
+    );
+    // 23:30 in London on 21 June 2018 is 03:00 on 1 Tir 1397 in Tehran.
+    site.write(
+        "content/fa/news/london.txt",
+        "Jun 21, 2018 23:30 Europe/London\n  • خبر لندن\n\nمتن.\n",
+    );
+    site.build_ok();
+    let page = site.read("fa/news/nowruz/index.html");
+    assert!(page.contains("۱ فروردین ۱۳۹۵"), "{page}");
+    // <time datetime> keeps the exact instant as written.
+    assert!(page.contains("datetime=\"2016-03-19T20:30:00Z\""), "{page}");
+    assert!(site.public("fa/1395/01/index.html").exists());
+    assert!(!site.public("fa/1394/12/index.html").exists());
+    assert!(site.read("fa/1397/04/index.html").contains("خبر لندن"));
+    assert!(!site.public("fa/1397/03/index.html").exists());
+}

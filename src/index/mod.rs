@@ -259,8 +259,11 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
     }
 
     let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
+    // Filed by the day it is in the edition's zone, not the author's.
+    let zone = crate::locale::dates::time_zone(&lang.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     for &i in &dated {
-        let date = site.articles[i].date.as_ref().expect("dated").date();
+        let date =
+            crate::locale::dates::day_in(site.articles[i].date.as_ref().expect("dated"), &zone);
         let (y, m) = year_month(date, lang.calendar);
         years.entry(y).or_default().entry(m).or_default().push(i);
         ix.article_month[i] = Some(month_path(&lang.prefix, y, m));

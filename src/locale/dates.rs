@@ -124,6 +124,13 @@ fn exact_offset(date: &ZonedDateTime) -> jiff::tz::Offset {
     }
 }
 
+/// The day `date` is in `zone`: the edition's day, which a reader in that
+/// zone sees, whatever offset the author wrote (`2016-03-19T20:30:00Z` is
+/// already 1 Farvardin 1395 in Tehran).
+pub fn day_in(date: &ZonedDateTime, zone: &TimeZone) -> jiff::civil::Date {
+    date.timestamp().to_zoned_datetime(zone.clone()).date()
+}
+
 /// A year and month in a calendar, for archives: `(1397, 4)` is Tir 1397.
 pub fn year_month(date: jiff::civil::Date, calendar: Calendar) -> (i32, u8) {
     let iso = iso_date(date);

@@ -42,6 +42,9 @@ pub struct PageValue<'a> {
     pub updated: Option<String>,
     /// RFC 2822, for RSS.
     pub date_rfc2822: Option<String>,
+    /// The zone the author wrote the date in (`Asia/Tehran`, or an offset
+    /// such as `+04:30`), for a dateline: `{{ page.date | date(zone="written") }}`.
+    pub date_zone: Option<String>,
     pub summary: &'a str,
     /// Taxonomy → terms with their URLs.
     pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
@@ -387,6 +390,10 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         date: a.date.as_ref().map(rfc3339),
         updated: a.updated.as_ref().map(rfc3339),
         date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
+        date_zone: a.date.as_ref().map(|d| match d.time_zone().iana_name() {
+            Some(name) => name.to_string(),
+            None => d.offset().to_string(),
+        }),
         summary,
         taxonomies,
         authors: &a.authors,

@@ -12,6 +12,14 @@ use crate::locale::dates::{DateFormat, SiteDates};
 /// Registers every filter.
 pub(super) fn register(tera: &mut Tera, config: &Config, dates: &Arc<SiteDates>) {
     let d = Arc::clone(dates);
+    let zones: std::collections::HashMap<String, jiff::tz::TimeZone> = (config.languages.iter())
+        .filter_map(|l| {
+            Some((
+                l.code.clone(),
+                crate::locale::dates::time_zone(&l.timezone).ok()?,
+            ))
+        })
+        .collect();
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
@@ -21,11 +29,21 @@ pub(super) fn register(tera: &mut Tera, config: &Config, dates: &Arc<SiteDates>)
                 "unknown date format `{format_name}`: use long, medium, short, month_year or year"
             ))
         })?;
+            // `zone="written"`: the day in the offset the author wrote (a
+            // dateline); else the day in the edition's zone.
+            let written = kwargs.get::<&str>("zone")? == Some("written");
             in_lang(&kwargs, state, |lang| {
-                // RFC 3339 strings carry the local date in their first ten characters.
-                let civil: jiff::civil::Date = value
-                    .get(..10)
-                    .and_then(|s| s.parse().ok())
+                let civil = match zones.get(lang) {
+                    Some(zone) if !written => value
+                        .parse::<jiff::Timestamp>()
+                        .ok()
+                        .map(|t| t.to_zoned_datetime(zone.clone()).date()),
+                    _ => None,
+                };
+                // An RFC 3339 string carries the written date in its first
+                // ten characters; a bare date has no instant to move.
+                let civil: jiff::civil::Date = civil
+                    .or_else(|| value.get(..10).and_then(|s| s.parse().ok()))
                     .ok_or_else(|| tera::Error::message(format!("`{value}` is not a date")))?;
                 let formatters = d.get(lang).ok_or_else(|| {
                     tera::Error::message(format!("`{lang}` is not a language of this site"))
