@@ -295,3 +295,33 @@ fn dates_are_shown_and_filed_in_the_editions_zone() {
     assert!(site.read("fa/1397/04/index.html").contains("خبر لندن"));
     assert!(!site.public("fa/1397/03/index.html").exists());
 }
+
+#[test]
+fn term_lists_are_in_each_languages_dictionary_order() {
+    let site = Site::three_languages();
+    site.write(
+        "content/fa/news/a.md",
+        "+++\ntitle = \"الف\"\ndate = 2020-01-01\ntags = [\"هنر\", \"گفتگو\", \"پژوهش\", \"بازار\"]\n+++\nمتن.\n",
+    );
+    site.write(
+        "content/ru/news/a.md",
+        "+++\ntitle = \"А\"\ndate = 2020-01-01\ntags = [\"яблоко\", \"ёлка\", \"жук\"]\n+++\nТекст.\n",
+    );
+    site.build_ok();
+    let order = |page: &str, words: &[&str]| {
+        let html = site.read(page);
+        let at: Vec<usize> = words
+            .iter()
+            .map(|w| {
+                html.find(&format!(">{w}</a>"))
+                    .unwrap_or_else(|| panic!("{w} in {page}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{page}: {words:?} at {at:?}"
+        );
+    };
+    order("fa/tags/index.html", &["بازار", "پژوهش", "گفتگو", "هنر"]);
+    order("ru/tags/index.html", &["ёлка", "жук", "яблоко"]);
+}

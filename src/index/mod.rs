@@ -224,7 +224,12 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         }
         // By name; each term's new place is remembered for its articles.
         let mut order: Vec<usize> = (0..terms.len()).collect();
-        order.sort_by_cached_key(|&at| (terms[at].name.to_lowercase(), terms[at].slug.clone()));
+        // In the language's dictionary order; the slug breaks ties.
+        let dictionary = crate::locale::order::Order::of(&lang.code);
+        order.sort_by(|&a, &b| {
+            (dictionary.compare(&terms[a].name, &terms[b].name))
+                .then_with(|| terms[a].slug.cmp(&terms[b].slug))
+        });
         let mut place = vec![0; terms.len()];
         for (n, &at) in order.iter().enumerate() {
             place[at] = n;

@@ -2,6 +2,7 @@
 //! numerals, slugs and the theme's translated strings.
 
 pub mod dates;
+pub mod order;
 pub mod slug;
 
 pub use crate::config::{Calendar, Direction};
