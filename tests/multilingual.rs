@@ -325,3 +325,32 @@ fn term_lists_are_in_each_languages_dictionary_order() {
     order("fa/tags/index.html", &["بازار", "پژوهش", "گفتگو", "هنر"]);
     order("ru/tags/index.html", &["ёлка", "жук", "яблоко"]);
 }
+
+#[test]
+fn a_title_takes_its_pages_direction_whatever_its_first_letter() {
+    let site = Site::three_languages();
+    site.write(
+        "content/fa/news/bbc.md",
+        "+++\ntitle = \"BBC فارسی: گزارش تازه\"\ndate = 2020-01-01\ntranslation_key = \"bbc\"\n+++\nمتن.\n",
+    );
+    site.write(
+        "content/en/news/bbc.md",
+        "+++\ntitle = \"تهران: an English report\"\ndate = 2020-01-01\ntranslation_key = \"bbc\"\n+++\nText.\n",
+    );
+    site.build_ok();
+    let fa = site.read("fa/news/bbc/index.html");
+    assert!(fa.contains("dir=\"rtl\""), "{fa}");
+    assert!(fa.contains("<h1>BBC فارسی: گزارش تازه</h1>"), "{fa}");
+    // The English translation's title is marked as English, left to right.
+    assert!(
+        fa.contains("lang=\"en\" hreflang=\"en\" dir=\"ltr\">تهران: an English report</a>"),
+        "{fa}"
+    );
+    let en = site.read("news/bbc/index.html");
+    assert!(en.contains("<h1>تهران: an English report</h1>"), "{en}");
+    let home = site.read("fa/index.html");
+    assert!(
+        home.contains(">BBC فارسی: گزارش تازه</a>") && !home.contains("dir=\"auto\">BBC"),
+        "{home}"
+    );
+}

@@ -17,6 +17,9 @@ use crate::site::Site;
 #[derive(Debug, Clone, Serialize)]
 pub struct TranslationValue {
     pub lang: String,
+    /// The translation's direction (`rtl`, `ltr`): its title is in its
+    /// language, not the page's.
+    pub dir: &'static str,
     pub name: String,
     pub title: String,
     pub url: String,
@@ -142,11 +145,11 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         .iter()
         .map(|&t| {
             let other = &site.articles[t];
+            let language = config.language(&other.lang);
             TranslationValue {
                 lang: other.lang.clone(),
-                name: config
-                    .language(&other.lang)
-                    .map_or(other.lang.clone(), |l| l.name.clone()),
+                dir: language.map_or("auto", dir),
+                name: language.map_or(other.lang.clone(), |l| l.name.clone()),
                 title: other.title.clone(),
                 url: config.relative_url(&site.paths[t]),
                 permalink: config.absolute_url(&site.paths[t]),

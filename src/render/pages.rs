@@ -54,6 +54,8 @@ pub(super) fn alternates(
 #[derive(Serialize)]
 struct SwitcherEntry {
     code: String,
+    /// The language's direction: its name is written in it.
+    dir: &'static str,
     name: String,
     url: String,
     current: bool,
@@ -176,6 +178,7 @@ impl Renderer {
                 let translated = versions.get(&l.code);
                 SwitcherEntry {
                     code: l.code.clone(),
+                    dir: super::context::dir(l),
                     name: l.name.clone(),
                     url: config.relative_url(translated.map_or(&format!("{}/", l.prefix), |p| p)),
                     current: l.code == info.lang,
