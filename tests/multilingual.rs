@@ -84,13 +84,13 @@ fn language_switcher_lands_on_translation_or_home() {
     site.build_ok();
     let en = site.read("news/only-en/index.html");
     assert!(
-        en.contains(r#"<a href="/fa/" lang="fa" hreflang="fa">فارسی</a>"#),
+        en.contains(r#"<a href="/fa/" lang="fa" dir="rtl" hreflang="fa">فارسی</a>"#),
         "{en}"
     );
     let ru = site.read("ru/news/media/index.html");
     assert!(
         ru.contains(
-            r#"<a href="/news/media-cooperation-grows/" lang="en" hreflang="en">English</a>"#
+            r#"<a href="/news/media-cooperation-grows/" lang="en" dir="ltr" hreflang="en">English</a>"#
         ),
         "{ru}"
     );

@@ -387,10 +387,10 @@ fn collect_sections(
             .as_ref()
             .is_some_and(|m| m.sort_by == crate::content::SortBy::Title)
         {
+            // In the language's dictionary order.
+            let dictionary = crate::locale::order::Order::of(&s.lang);
             s.articles.sort_by(|&a, &b| {
-                articles[a]
-                    .title
-                    .cmp(&articles[b].title)
+                (dictionary.compare(&articles[a].title, &articles[b].title))
                     .then_with(|| articles[a].source.cmp(&articles[b].source))
             });
         }
