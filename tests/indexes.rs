@@ -298,3 +298,15 @@ fn check_reports_broken_links_and_anchors() {
     );
     assert!(stderr.contains("#missing"), "{stderr}");
 }
+
+#[test]
+fn a_site_without_taxonomies_builds_its_feeds() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org\"\ntaxonomies = []\n");
+    site.write(
+        "content/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\nText.\n",
+    );
+    site.build_ok();
+    assert!(site.read("atom.xml").contains("<entry>"));
+    assert!(site.read("rss.xml").contains("<item>"));
+}
