@@ -354,3 +354,35 @@ fn a_title_takes_its_pages_direction_whatever_its_first_letter() {
         "{home}"
     );
 }
+
+#[test]
+fn the_sitemap_lists_x_default_like_the_pages() {
+    let site = Site::three_languages();
+    for (lang, title) in [("en", "Culture"), ("fa", "فرهنگ")] {
+        site.write(
+            &format!("content/{lang}/news/c.md"),
+            format!(
+                "+++\ntitle = \"{title}\"\ndate = 2020-01-01\ntranslation_key = \"c\"\n+++\nText.\n"
+            ),
+        );
+    }
+    site.write(
+        "content/en/news/party.md",
+        "+++\ntitle = \"Party\"\ndate = 2020-01-01\ntags = [\"🎉\"]\n+++\nText.\n",
+    );
+    // A term with no letter has no page: an error, not a silent drop.
+    assert!(site.build_err().contains("content/en/news/party.md:4"));
+    site.remove("content/en/news/party.md");
+    site.build_ok();
+    let sitemap = site.read("sitemap.xml");
+    let entry = sitemap
+        .split("<url>")
+        .find(|u| u.contains("<loc>https://example.org/news/c/</loc>"))
+        .unwrap();
+    assert!(
+        entry.contains(r#"hreflang="x-default" href="https://example.org/news/c/""#),
+        "{entry}"
+    );
+    let page = site.read("fa/news/c/index.html");
+    assert!(page.contains(r#"hreflang="x-default" href="https://example.org/news/c/""#));
+}
