@@ -24,11 +24,22 @@ fn a_permalink_cannot_leave_the_output_folder() {
             "paginate_by = 2\npermalink = \"/../../:slug/\"\n",
         ),
     );
+    site.write(
+        "content/en/news/probe.md",
+        "+++\ntitle = \"P\"\ndate = 2018-07-14\nslug = \"permalink-escape-probe\"\n+++\nText.\n",
+    );
     let stderr = site.build_err();
     assert!(stderr.contains("site.toml:"), "{stderr}");
     assert!(stderr.contains("would leave the output folder"), "{stderr}");
-    assert!(!site.root().join("one").exists());
-    assert!(!site.root().parent().unwrap().join("one").exists());
+    assert!(!site.root().join("permalink-escape-probe").exists());
+    assert!(
+        !site
+            .root()
+            .parent()
+            .unwrap()
+            .join("permalink-escape-probe")
+            .exists()
+    );
 }
 
 #[cfg(unix)]
