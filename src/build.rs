@@ -23,6 +23,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` (a preview host).
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Which stories the clock lets in.
+    pub schedule: content::Schedule,
 }
 
 /// What a build did.
@@ -108,6 +110,7 @@ pub fn load(
         &config,
         LoadOptions {
             drafts: options.drafts,
+            schedule: options.schedule,
         },
         cache,
         changed,

@@ -183,7 +183,7 @@ fn local_times_use_article_then_language_then_site_zone() {
 }
 
 #[test]
-fn future_articles_are_built_with_a_warning() {
+fn future_articles_are_embargoed_unless_asked_for() {
     let site = Site::three_languages();
     site.write(
         "content/en/a.md",
@@ -191,7 +191,9 @@ fn future_articles_are_built_with_a_warning() {
     );
     let out = site.run(&["build"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("dated in the future"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 embargoed"));
+    assert!(!site.public("a/index.html").exists());
+    assert!(site.run(&["build", "--future"]).status.success());
     assert!(site.public("a/index.html").exists());
 }
 

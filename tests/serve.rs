@@ -592,3 +592,21 @@ fn binding_beyond_this_machine_warns_and_prints_urls_that_open() {
     assert!(line.contains("http://127.0.0.1:"), "{line}");
     assert!(!line.contains("0.0.0.0"), "{line}");
 }
+
+#[test]
+fn serve_shows_embargoed_stories_with_their_banner() {
+    let site = site_with_articles();
+    site.write(
+        "content/en/news/later.md",
+        "+++\ntitle = \"Later\"\ndate = 2999-01-01T09:00:00Z\n+++\nNot yet.\n",
+    );
+    let server = serve(&site);
+    let (status, _, body) = get(&server, "/news/later/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("class=\"embargo\"") && body.contains("Embargoed until"),
+        "{body}"
+    );
+    let (_, _, home) = get(&server, "/");
+    assert!(home.contains("class=\"embargo\""), "{home}");
+}

@@ -23,6 +23,8 @@ pub struct Args {
     /// List the articles that have no translation, per language.
     #[arg(long)]
     pub missing_translations: bool,
+    #[command(flatten)]
+    pub clock: super::Clock,
 }
 
 pub fn run(args: Args) -> Result<(), Errors> {
@@ -31,6 +33,7 @@ pub fn run(args: Args) -> Result<(), Errors> {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        schedule: args.clock.schedule(false)?,
     };
     let report = build(&options)?;
     super::print_warnings(&report.rendering.warnings);
@@ -60,6 +63,21 @@ pub fn run(args: Args) -> Result<(), Errors> {
         w.unchanged,
         w.removed
     );
+    let site = &report.site;
+    if site.embargoed + site.expired > 0 {
+        println!(
+            "Not published: {} embargoed, {} expired or unpublished (--future and --expired include them).",
+            site.embargoed, site.expired
+        );
+    }
+    if let Some(next) = &site.next_change {
+        println!(
+            "Next scheduled change: {} ({} {}); build again then.",
+            next.at,
+            next.source.display(),
+            next.what
+        );
+    }
     // The process ends here: freeing a large site's model piece by piece
     // would only delay the exit (0.5 s at 30,000 articles).
     std::mem::forget(report);

@@ -15,12 +15,15 @@ pub struct Args {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    #[command(flatten)]
+    pub clock: super::Clock,
 }
 
 pub fn run(args: Args) -> Result<(), Errors> {
     let options = BuildOptions {
         root: args.root,
         drafts: args.drafts,
+        schedule: args.clock.schedule(false)?,
         ..Default::default()
     };
     let sink = MemorySink::default();

@@ -27,6 +27,11 @@ pub struct Args {
     /// Poll for changes (for file systems without change events: WSL, network mounts).
     #[arg(long)]
     pub poll: bool,
+    /// Embargoed stories are shown (with a banner) unless --no-future.
+    #[arg(long)]
+    pub no_future: bool,
+    #[command(flatten)]
+    pub clock: super::Clock,
 }
 
 pub fn run(args: Args) -> Result<(), Errors> {
@@ -35,6 +40,7 @@ pub fn run(args: Args) -> Result<(), Errors> {
         bind: args.bind,
         port: args.port,
         drafts: args.drafts,
+        schedule: args.clock.schedule(!args.no_future)?,
         open: args.open,
         poll: args.poll,
     })

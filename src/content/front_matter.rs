@@ -148,6 +148,12 @@ pub struct FrontMatter {
     pub description: Option<String>,
     pub translation_key: Option<String>,
     pub draft: bool,
+    /// When the story may appear (an embargo); else its `date`.
+    pub publish_date: Option<DateText>,
+    /// When the story goes away everywhere.
+    pub expiry_date: Option<DateText>,
+    /// Taken down now, everywhere.
+    pub unpublished: bool,
     pub aliases: Vec<String>,
     pub authors: Vec<String>,
     pub image: Option<String>,
@@ -492,6 +498,9 @@ mod tests {
                 "description",
                 "translation_key",
                 "draft",
+                "publish_date",
+                "expiry_date",
+                "unpublished",
                 "aliases",
                 "authors",
                 "image",

@@ -62,6 +62,11 @@ pub struct Article {
     /// Taxonomy name → terms as written.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub draft: bool,
+    /// When it may appear: `publish_date`, else `date`.
+    pub publish_at: Option<ZonedDateTime>,
+    /// `expiry_date`.
+    pub expires_at: Option<ZonedDateTime>,
+    pub unpublished: bool,
     pub aliases: Vec<String>,
     pub authors: Vec<String>,
     pub image: Option<String>,
@@ -191,6 +196,13 @@ pub struct Content {
     pub sections: Vec<SectionMeta>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
+    /// The clock the stories were let in by.
+    pub now: jiff::Timestamp,
+    /// Stories left out because their publish time is still to come.
+    pub embargoed: usize,
+    /// Stories left out because they expired or were unpublished.
+    pub expired: usize,
+    pub next_change: Option<NextChange>,
 }
 
 /// Options of one load.
@@ -198,6 +210,28 @@ pub struct Content {
 pub struct LoadOptions {
     /// Include articles marked `draft = true`.
     pub drafts: bool,
+    pub schedule: Schedule,
+}
+
+/// Which stories the clock lets in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Schedule {
+    /// Include stories whose publish time is still to come (`--future`;
+    /// serve does, with a banner).
+    pub future: bool,
+    /// Include stories past their `expiry_date`, or `unpublished`.
+    pub expired: bool,
+    /// The clock (`--now`), else the time of the build.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// The next time the published site changes by itself: an embargo lifting
+/// or a story expiring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextChange {
+    pub at: jiff::Timestamp,
+    pub source: PathBuf,
+    pub what: &'static str,
 }
 
 /// Finds every article and section file under `root/content`, sorted by path.
@@ -392,12 +426,25 @@ fn collect(
     options: LoadOptions,
     results: Vec<Result<Loaded>>,
 ) -> Result<Content, Errors> {
-    let mut content = Content::default();
+    let now = options.schedule.now.unwrap_or_else(jiff::Timestamp::now);
+    let mut content = Content {
+        now,
+        ..Content::default()
+    };
     let mut errors = Vec::new();
     for result in results {
         match result {
             Ok(Loaded::Article(a)) if a.draft && !options.drafts => {}
-            Ok(Loaded::Article(a)) => content.articles.push(a),
+            Ok(Loaded::Article(a)) => {
+                let (embargoed, expired) = schedule(&a, now, &mut content.next_change);
+                if embargoed && !options.schedule.future {
+                    content.embargoed += 1;
+                } else if expired && !options.schedule.expired {
+                    content.expired += 1;
+                } else {
+                    content.articles.push(a);
+                }
+            }
             Ok(Loaded::Section(s)) => content.sections.push(*s),
             Err(e) => errors.push(e.relative_to(root)),
         }
@@ -408,19 +455,38 @@ fn collect(
     content
         .warnings
         .extend(unconfigured_languages(root, config));
-    let now = jiff::Timestamp::now();
-    for a in &content.articles {
-        if let Some(date) = &a.date
-            && date.timestamp() > now
+    Ok(content)
+}
+
+/// Whether `a` is still embargoed and whether it has expired at `now`;
+/// keeps in `next` the earliest change to come (a lift or an expiry).
+/// Instants are compared, so 09:00 in Tehran lifts at 05:30 UTC.
+fn schedule(a: &Article, now: jiff::Timestamp, next: &mut Option<NextChange>) -> (bool, bool) {
+    let publish = a.publish_at.as_ref().map(ZonedDateTime::timestamp);
+    let expiry = a.expires_at.as_ref().map(ZonedDateTime::timestamp);
+    let embargoed = publish.is_some_and(|p| p > now);
+    let expired = a.unpublished || expiry.is_some_and(|e| e <= now);
+    let mut consider = |at: jiff::Timestamp, what: &'static str| {
+        if next
+            .as_ref()
+            .is_none_or(|n| (at, &a.source) < (n.at, &n.source))
         {
-            content.warnings.push(format!(
-                "{}: dated in the future ({}); it is built and listed now",
-                a.source.display(),
-                crate::locale::dates::rfc3339(date)
-            ));
+            *next = Some(NextChange {
+                at,
+                source: a.source.clone(),
+                what,
+            });
+        }
+    };
+    if !a.unpublished {
+        if let Some(p) = publish.filter(|_| embargoed) {
+            consider(p, "embargo lifts");
+        }
+        if let Some(e) = expiry.filter(|&e| e > now) {
+            consider(e, "expires");
         }
     }
-    Ok(content)
+    (embargoed, expired)
 }
 
 /// ISO 639-1: the two-letter language codes.
@@ -736,6 +802,8 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         };
     let mut date = read_date("date", &fm.date)?;
     let updated = read_date("updated", &fm.updated)?;
+    let publish_date = read_date("publish_date", &fm.publish_date)?;
+    let expiry_date = read_date("expiry_date", &fm.expiry_date)?;
 
     // Wire copy is escaped text: no `@/` link in it is a link.
     let links = match (&wire_story, file.is_text) {
@@ -800,6 +868,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         translation_key,
         title: title.trim().to_string(),
         slug,
+        publish_at: publish_date.or_else(|| date.clone()),
         date,
         updated,
         // Written as text in the front matter, shown as HTML.
@@ -810,6 +879,8 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         description: fm.description,
         taxonomies: fm.taxonomies,
         draft: fm.draft,
+        expires_at: expiry_date,
+        unpublished: fm.unpublished,
         aliases: fm.aliases,
         authors: fm.authors,
         image: fm.image,

@@ -168,6 +168,8 @@ pub struct ArticleFacts<'a> {
     pub month: Option<&'a str>,
     /// Where each of its `@/` links leads (`None`: nowhere, an error).
     pub links: Vec<(&'a str, Option<&'a str>)>,
+    /// Whether it is shown as embargoed (the clock passed or not).
+    pub embargoed: bool,
 }
 
 impl ArticleFacts<'_> {
@@ -175,6 +177,7 @@ impl ArticleFacts<'_> {
         let a = &site.articles[i];
         let ix = &plan.ix;
         ArticleFacts {
+            embargoed: site.embargoed_until(i).is_some(),
             file: a.fingerprint,
             source: &a.source,
             content_path: &a.content_path,

@@ -48,6 +48,11 @@ pub struct PageValue<'a> {
     /// The zone the author wrote the date in (`Asia/Tehran`, or an offset
     /// such as `+04:30`), for a dateline: `{{ page.date | date(zone="written") }}`.
     pub date_zone: Option<String>,
+    /// When the embargo lifts (RFC 3339), for a story shown before then
+    /// (serve, `--future`); `embargoed_time` is that moment's time of day
+    /// in the edition's zone (`09:00`).
+    pub embargoed_until: Option<String>,
+    pub embargoed_time: Option<String>,
     pub summary: &'a str,
     /// Taxonomy → terms with their URLs.
     pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
@@ -393,6 +398,15 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         date: a.date.as_ref().map(rfc3339),
         updated: a.updated.as_ref().map(rfc3339),
         date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
+        embargoed_until: site.embargoed_until(i).map(rfc3339),
+        embargoed_time: site.embargoed_until(i).map(|at| {
+            let zone =
+                crate::locale::dates::time_zone(&lang.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+            at.timestamp()
+                .to_zoned_datetime(zone)
+                .strftime("%H:%M")
+                .to_string()
+        }),
         date_zone: a.date.as_ref().map(|d| match d.time_zone().iana_name() {
             Some(name) => name.to_string(),
             None => d.offset().to_string(),

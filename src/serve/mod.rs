@@ -31,6 +31,7 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    pub schedule: crate::content::Schedule,
     pub open: bool,
     /// Poll the file system instead of waiting for its events.
     pub poll: bool,
@@ -191,6 +192,7 @@ async fn serve(options: ServeOptions) -> Result<(), Errors> {
             output: None,
             base_url: Some(url.clone()),
             drafts: options.drafts,
+            schedule: options.schedule,
         },
         cache: LoadCache::default(),
         shared: Arc::clone(&shared),

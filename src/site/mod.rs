@@ -42,6 +42,13 @@ pub struct Site {
     /// link may name (set from the theme's, site's included, once loaded).
     pub statics: HashMap<String, String>,
     pub warnings: Vec<String>,
+    /// The clock stories were let in by; a story published after it is
+    /// shown (serve, `--future`) as embargoed.
+    pub now: jiff::Timestamp,
+    /// Stories left out as embargoed, and as expired or unpublished.
+    pub embargoed: usize,
+    pub expired: usize,
+    pub next_change: Option<crate::content::NextChange>,
 }
 
 impl Site {
@@ -55,6 +62,10 @@ impl Site {
             mut articles,
             sections: metas,
             warnings,
+            now,
+            embargoed,
+            expired,
+            next_change,
         } = content;
         articles.sort_by(|a, b| site_order(a, b));
 
@@ -121,7 +132,17 @@ impl Site {
             by_content_path,
             statics: HashMap::new(),
             warnings,
+            now,
+            embargoed,
+            expired,
+            next_change,
         })
+    }
+
+    /// When article `i`'s embargo lifts, if it has not yet (it is shown
+    /// only by serve and `--future`).
+    pub fn embargoed_until(&self, i: usize) -> Option<&jiff::ZonedDateTime> {
+        (self.articles[i].publish_at.as_ref()).filter(|p| p.timestamp() > self.now)
     }
 
     /// The site path an `@/` link target names: an article's (a path under

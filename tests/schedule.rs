@@ -1,0 +1,162 @@
+//! The desk's clock: embargoes lift to the second, expired and unpublished
+//! stories vanish everywhere, and the build says when to run again.
+
+mod util;
+
+use util::Site;
+
+/// Every output file's text, for grepping.
+fn all_output(site: &Site) -> Vec<(String, String)> {
+    let base = site.root().join("public");
+    util::walk(&base)
+        .into_iter()
+        .filter(|p| !p.starts_with(".bulletin-"))
+        .map(|p| {
+            let text = String::from_utf8_lossy(&std::fs::read(base.join(&p)).unwrap()).into_owned();
+            (p, text)
+        })
+        .collect()
+}
+
+fn traces(site: &Site, needles: &[&str]) -> Vec<String> {
+    all_output(site)
+        .into_iter()
+        .filter(|(_, text)| needles.iter().any(|n| text.contains(n)))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+fn site_with_embargo() -> Site {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/open.md",
+        "+++\ntitle = \"Open story\"\ndate = 2026-11-01T09:00:00Z\ntags = [\"culture\"]\n+++\nText.\n",
+    );
+    // 09:00 in Tehran is 05:30 UTC.
+    site.write(
+        "content/en/news/secret.md",
+        "+++\ntitle = \"Embargoed scoop\"\ndate = 2026-12-03T09:00:00+03:30\nslug = \"embargoed-scoop\"\ntags = [\"culture\", \"scoops\"]\n+++\nThe scoop.\n",
+    );
+    site
+}
+
+fn build_at(site: &Site, now: &str, extra: &[&str]) -> String {
+    let mut args = vec!["build", "--now", now];
+    args.extend_from_slice(extra);
+    let out = site.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn an_embargo_leaves_no_trace_until_it_lifts_to_the_second() {
+    let site = site_with_embargo();
+    let needles = ["Embargoed scoop", "embargoed-scoop", "scoops"];
+    let stdout = build_at(&site, "2026-12-03T05:29:59Z", &[]);
+    assert_eq!(traces(&site, &needles), Vec::<String>::new());
+    assert!(stdout.contains("1 embargoed"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "Next scheduled change: 2026-12-03T05:30:00Z (content/en/news/secret.md embargo lifts)"
+        ),
+        "{stdout}"
+    );
+    // The same instant written in Tehran time is the same clock.
+    build_at(&site, "2026-12-03T08:59:59+03:30", &[]);
+    assert_eq!(traces(&site, &needles), Vec::<String>::new());
+
+    let stdout = build_at(&site, "2026-12-03T05:30:00Z", &[]);
+    assert!(!stdout.contains("Next scheduled change"), "{stdout}");
+    let found = traces(&site, &["embargoed-scoop"]);
+    for page in [
+        "news/embargoed-scoop/index.html",
+        "index.html",
+        "news/index.html",
+        "tags/culture/index.html",
+        "tags/scoops/index.html",
+        "2026/12/index.html",
+        "atom.xml",
+        "rss.xml",
+        "news/atom.xml",
+        "sitemap.xml",
+    ] {
+        assert!(
+            found.iter().any(|f| f == page),
+            "{page} does not list the story: {found:?}"
+        );
+    }
+    assert!(
+        !site
+            .read("news/embargoed-scoop/index.html")
+            .contains("class=\"embargo\"")
+    );
+}
+
+#[test]
+fn future_shows_an_embargoed_story_with_its_banner_in_the_editions_time() {
+    let site = site_with_embargo();
+    build_at(&site, "2026-12-01T00:00:00Z", &["--future"]);
+    let page = site.read("news/embargoed-scoop/index.html");
+    assert!(page.contains("class=\"embargo\""), "{page}");
+    assert!(page.contains("Embargoed until"), "{page}");
+    // Tehran is the site's zone: 09:00 there, 3 December.
+    assert!(page.contains("December 3, 2026, 09:00"), "{page}");
+    assert!(site.read("index.html").contains("class=\"embargo\""));
+}
+
+#[test]
+fn expired_and_unpublished_stories_vanish_on_the_next_build() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/open.md",
+        "+++\ntitle = \"Open story\"\ndate = 2026-11-01T09:00:00Z\n+++\nSee [the offer](@/en/news/offer.md).\n",
+    );
+    site.write(
+        "content/en/news/offer.md",
+        "+++\ntitle = \"Limited offer\"\ndate = 2026-11-02T09:00:00Z\nexpiry_date = 2026-12-10T00:00:00Z\ntags = [\"offers\"]\n+++\nText.\n",
+    );
+    let stdout = build_at(&site, "2026-12-01T00:00:00Z", &[]);
+    assert!(site.public("news/offer/index.html").exists());
+    assert!(
+        stdout.contains(
+            "Next scheduled change: 2026-12-10T00:00:00Z (content/en/news/offer.md expires)"
+        ),
+        "{stdout}"
+    );
+    // The story that links to it must stop linking first.
+    site.write(
+        "content/en/news/open.md",
+        "+++\ntitle = \"Open story\"\ndate = 2026-11-01T09:00:00Z\n+++\nText.\n",
+    );
+    build_at(&site, "2026-12-10T00:00:00Z", &[]);
+    assert!(!site.public("news/offer/index.html").exists());
+    assert!(!site.public("tags/offers/index.html").exists());
+    assert_eq!(
+        traces(&site, &["Limited offer", "news/offer/"]),
+        Vec::<String>::new()
+    );
+    // --expired brings it back for review.
+    build_at(&site, "2026-12-10T00:00:00Z", &["--expired"]);
+    assert!(site.public("news/offer/index.html").exists());
+    // unpublished takes a story down now.
+    site.write(
+        "content/en/news/open.md",
+        "+++\ntitle = \"Open story\"\ndate = 2026-11-01T09:00:00Z\nunpublished = true\n+++\nText.\n",
+    );
+    build_at(&site, "2026-12-01T00:00:00Z", &[]);
+    assert!(!site.public("news/open/index.html").exists());
+    assert_eq!(traces(&site, &["Open story"]), Vec::<String>::new());
+}
+
+#[test]
+fn a_bad_now_is_a_clear_error() {
+    let site = site_with_embargo();
+    let out = site.run(&["build", "--now", "tomorrow"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--now `tomorrow`"), "{stderr}");
+}
