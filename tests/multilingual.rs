@@ -187,7 +187,7 @@ fn future_articles_are_embargoed_unless_asked_for() {
     let site = Site::three_languages();
     site.write(
         "content/en/a.md",
-        "+++\ntitle = \"Tomorrow\"\ndate = 2999-01-01\n+++\nx\n",
+        "+++\ntitle = \"Tomorrow\"\ndate = 2199-01-01\n+++\nx\n",
     );
     let out = site.run(&["build"]);
     assert!(out.status.success());
@@ -387,4 +387,29 @@ fn the_sitemap_lists_x_default_like_the_pages() {
     );
     let page = site.read("fa/news/c/index.html");
     assert!(page.contains(r#"hreflang="x-default" href="https://example.org/news/c/""#));
+}
+
+#[test]
+fn a_persian_story_may_be_dated_in_the_solar_hijri_calendar() {
+    let site = Site::three_languages();
+    site.write(
+        "content/fa/news/typed.md",
+        "+++\ntitle = \"تاریخ شمسی\"\ndate = \"1405-09-08\"\n+++\nمتن.\n",
+    );
+    site.build_ok();
+    let page = site.read("fa/news/typed/index.html");
+    assert!(page.contains("۸ آذر ۱۴۰۵"), "{page}");
+    assert!(
+        page.contains("datetime=\"2026-11-29T00:00:00+03:30\""),
+        "{page}"
+    );
+    assert!(site.public("fa/1405/09/index.html").exists());
+    // In an English story the same text is a year far from any plausible date.
+    site.write(
+        "content/en/news/typed.md",
+        "+++\ntitle = \"Typed\"\ndate = \"1405-09-08\"\n+++\nText.\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/en/news/typed.md:3"), "{stderr}");
+    assert!(stderr.contains("far from any plausible date"), "{stderr}");
 }

@@ -23,7 +23,7 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "translation_key" => "translation_key = \"elsewhere\"",
         "draft" => "draft = true",
         "publish_date" => "publish_date = 2020-01-01 10:00",
-        "expiry_date" => "expiry_date = 2999-01-01",
+        "expiry_date" => "expiry_date = 2199-01-01",
         "unpublished" => "unpublished = true",
         "aliases" => "aliases = [\"/old/path/\"]",
         "authors" => "authors = [\"A. Reporter\"]",

@@ -598,7 +598,7 @@ fn serve_shows_embargoed_stories_with_their_banner() {
     let site = site_with_articles();
     site.write(
         "content/en/news/later.md",
-        "+++\ntitle = \"Later\"\ndate = 2999-01-01T09:00:00Z\n+++\nNot yet.\n",
+        "+++\ntitle = \"Later\"\ndate = 2199-01-01T09:00:00Z\n+++\nNot yet.\n",
     );
     let server = serve(&site);
     let (status, _, body) = get(&server, "/news/later/");

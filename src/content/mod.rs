@@ -16,7 +16,7 @@ pub use front_matter::{SortBy, front_matter_keys, section_keys};
 
 use crate::config::Config;
 use crate::error::{Error, Errors, Position, Result};
-use crate::locale::dates::{parse_date, time_zone};
+use crate::locale::dates::{as_written, parse_date, time_zone};
 use crate::locale::slug::slugify;
 
 /// The text of an article.
@@ -797,7 +797,11 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         |key: &str, value: &Option<front_matter::DateText>| -> Result<Option<ZonedDateTime>> {
             value
                 .as_ref()
-                .map(|d| parse_date(&d.0, &zone).map_err(|m| file.at_key(key, m)))
+                .map(|d| {
+                    parse_date(&d.0, &zone)
+                        .and_then(|date| as_written(date, language.calendar))
+                        .map_err(|m| file.at_key(key, m))
+                })
                 .transpose()
         };
     let mut date = read_date("date", &fm.date)?;

@@ -124,6 +124,51 @@ fn exact_offset(date: &ZonedDateTime) -> jiff::tz::Offset {
     }
 }
 
+/// The years a story's date may have, in the Gregorian calendar; and in
+/// the Solar Hijri one, which a Persian editor may type
+/// (`date = "1405-09-08"`).
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 1800..=2200;
+pub const SOLAR_HIJRI_YEARS: std::ops::RangeInclusive<i16> = 1200..=1599;
+
+/// `date` as its author meant it in `calendar`: in the Persian calendar a
+/// year of [`SOLAR_HIJRI_YEARS`] is a Solar Hijri date, moved to the same
+/// time of day and zone on the Gregorian day it is (1405-09-08 is
+/// 2026-11-29). An error for a year far from any plausible date.
+pub fn as_written(date: ZonedDateTime, calendar: Calendar) -> Result<ZonedDateTime, String> {
+    let year = date.year();
+    if PLAUSIBLE_YEARS.contains(&year) {
+        return Ok(date);
+    }
+    let help = "write a Gregorian date (2026-11-29), or, in a Persian story, a Solar Hijri one (1405-09-08)";
+    if calendar != Calendar::Persian || !SOLAR_HIJRI_YEARS.contains(&year) {
+        return Err(format!(
+            "the year {year} is far from any plausible date; {help}"
+        ));
+    }
+    let first =
+        first_day(i32::from(year), date.month() as u8, Calendar::Persian).ok_or_else(|| {
+            format!(
+                "{year}-{:02} is not a Solar Hijri month; {help}",
+                date.month()
+            )
+        })?;
+    let day = first
+        .checked_add(jiff::Span::new().days(i64::from(date.day()) - 1))
+        .map_err(|e| e.to_string())?;
+    if year_month(day, Calendar::Persian) != (i32::from(year), date.month() as u8) {
+        return Err(format!(
+            "{year}-{:02}-{:02} is not a day of the Solar Hijri calendar; {help}",
+            date.month(),
+            date.day()
+        ));
+    }
+    let civil = day.to_datetime(date.time());
+    date.time_zone()
+        .to_ambiguous_zoned_datetime(civil)
+        .compatible()
+        .map_err(|e| e.to_string())
+}
+
 /// The day `date` is in `zone`: the edition's day, which a reader in that
 /// zone sees, whatever offset the author wrote (`2016-03-19T20:30:00Z` is
 /// already 1 Farvardin 1395 in Tehran).
@@ -312,6 +357,38 @@ mod tests {
 
     fn seed_instant() -> ZonedDateTime {
         parse_dateline("Jul 12, 2018 07:08 Asia/Tehran").unwrap()
+    }
+
+    #[test]
+    fn a_persian_editor_may_type_a_solar_hijri_date() {
+        let tehran = time_zone("Asia/Tehran").unwrap();
+        let typed = parse_date("1405-09-08 09:00", &tehran).unwrap();
+        let date = as_written(typed, Calendar::Persian).unwrap();
+        assert_eq!(rfc3339(&date), "2026-11-29T09:00:00+03:30");
+        // Nowruz, and the last day of a 30-day month.
+        let nowruz = as_written(
+            parse_date("1395-01-01", &tehran).unwrap(),
+            Calendar::Persian,
+        )
+        .unwrap();
+        assert_eq!(nowruz.date(), jiff::civil::date(2016, 3, 20));
+        assert!(
+            as_written(
+                parse_date("1405-07-31", &tehran).unwrap(),
+                Calendar::Persian
+            )
+            .is_err()
+        );
+        // Elsewhere, or far from both calendars, it is refused.
+        for (text, calendar) in [
+            ("1405-09-08", Calendar::Gregorian),
+            ("0784-06-17", Calendar::Persian),
+        ] {
+            let e = as_written(parse_date(text, &tehran).unwrap(), calendar).unwrap_err();
+            assert!(e.contains("far from any plausible date"), "{e}");
+        }
+        let today = parse_date("2026-11-29", &tehran).unwrap();
+        assert_eq!(as_written(today.clone(), Calendar::Persian).unwrap(), today);
     }
 
     #[test]
