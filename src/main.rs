@@ -22,6 +22,7 @@ enum Command {
     Build(cmd::build::Args),
     Serve(cmd::serve::Args),
     Check(cmd::check::Args),
+    Status(cmd::status::Args),
     New(cmd::new::Args),
     Init(cmd::init::Args),
 }
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Status(args) => cmd::status::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
     };

@@ -160,3 +160,47 @@ fn a_bad_now_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--now `tomorrow`"), "{stderr}");
 }
+
+#[test]
+fn status_shows_the_board_and_the_next_change() {
+    let site = site_with_embargo();
+    site.write(
+        "content/en/news/draft.md",
+        "+++\ntitle = \"Draft\"\ndate = 2026-11-02\ndraft = true\n+++\nText.\n",
+    );
+    let out = site.run(&["status", "--now", "2026-12-01T00:00:00Z"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let en = table.lines().find(|l| l.starts_with("en ")).unwrap();
+    let numbers: Vec<&str> = en.split_whitespace().skip(1).collect();
+    assert_eq!(numbers[..4], ["1", "1", "1", "0"], "{table}");
+    assert!(
+        table.contains("content/en/news/secret.md: embargoed until 2026-12-03T05:30:00Z"),
+        "{table}"
+    );
+
+    let out = site.run(&["status", "--next", "--now", "2026-12-01T00:00:00Z"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2026-12-03T05:30:00Z\n"
+    );
+    let out = site.run(&["status", "--next", "--now", "2026-12-04T00:00:00Z"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+
+    let out = site.run(&[
+        "status",
+        "--format",
+        "json",
+        "--now",
+        "2026-12-01T00:00:00Z",
+    ]);
+    let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(board["languages"]["en"]["embargoed"], 1);
+    assert_eq!(board["next_change"]["at"], "2026-12-03T05:30:00Z");
+    // status writes nothing.
+    assert!(!site.root().join("public").exists());
+}

@@ -64,10 +64,14 @@ pub fn run(args: Args) -> Result<(), Errors> {
         w.removed
     );
     let site = &report.site;
-    if site.embargoed + site.expired > 0 {
+    use crate::content::Why;
+    let (embargoed, expired) = (
+        site.held(Why::Embargoed),
+        site.held(Why::Expired) + site.held(Why::Unpublished),
+    );
+    if embargoed + expired > 0 {
         println!(
-            "Not published: {} embargoed, {} expired or unpublished (--future and --expired include them).",
-            site.embargoed, site.expired
+            "Not published: {embargoed} embargoed, {expired} expired or unpublished (--future and --expired include them)."
         );
     }
     if let Some(next) = &site.next_change {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod status;
 
 pub use crate::error::print_warnings;
 

@@ -198,10 +198,8 @@ pub struct Content {
     pub warnings: Vec<String>,
     /// The clock the stories were let in by.
     pub now: jiff::Timestamp,
-    /// Stories left out because their publish time is still to come.
-    pub embargoed: usize,
-    /// Stories left out because they expired or were unpublished.
-    pub expired: usize,
+    /// Stories left out: drafts, embargoed, expired or unpublished.
+    pub held: Vec<Held>,
     pub next_change: Option<NextChange>,
 }
 
@@ -223,6 +221,25 @@ pub struct Schedule {
     pub expired: bool,
     /// The clock (`--now`), else the time of the build.
     pub now: Option<jiff::Timestamp>,
+}
+
+/// A story the build left out, and why.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub source: PathBuf,
+    pub lang: String,
+    pub why: Why,
+    /// When an embargo lifts, or when the story expired.
+    pub at: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Why {
+    Draft,
+    Embargoed,
+    Expired,
+    Unpublished,
 }
 
 /// The next time the published site changes by itself: an embargo lifting
@@ -434,13 +451,25 @@ fn collect(
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(Loaded::Article(a)) if a.draft && !options.drafts => {}
             Ok(Loaded::Article(a)) => {
                 let (embargoed, expired) = schedule(&a, now, &mut content.next_change);
-                if embargoed && !options.schedule.future {
-                    content.embargoed += 1;
+                let held = |why, at: Option<&ZonedDateTime>| Held {
+                    source: a.source.clone(),
+                    lang: a.lang.clone(),
+                    why,
+                    at: at.map(ZonedDateTime::timestamp),
+                };
+                if a.draft && !options.drafts {
+                    content.held.push(held(Why::Draft, None));
+                } else if embargoed && !options.schedule.future {
+                    content
+                        .held
+                        .push(held(Why::Embargoed, a.publish_at.as_ref()));
                 } else if expired && !options.schedule.expired {
-                    content.expired += 1;
+                    content.held.push(match a.unpublished {
+                        true => held(Why::Unpublished, None),
+                        false => held(Why::Expired, a.expires_at.as_ref()),
+                    });
                 } else {
                     content.articles.push(a);
                 }

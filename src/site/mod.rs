@@ -45,9 +45,8 @@ pub struct Site {
     /// The clock stories were let in by; a story published after it is
     /// shown (serve, `--future`) as embargoed.
     pub now: jiff::Timestamp,
-    /// Stories left out as embargoed, and as expired or unpublished.
-    pub embargoed: usize,
-    pub expired: usize,
+    /// Stories the build left out, and why.
+    pub held: Vec<crate::content::Held>,
     pub next_change: Option<crate::content::NextChange>,
 }
 
@@ -63,8 +62,7 @@ impl Site {
             sections: metas,
             warnings,
             now,
-            embargoed,
-            expired,
+            held,
             next_change,
         } = content;
         articles.sort_by(|a, b| site_order(a, b));
@@ -133,10 +131,14 @@ impl Site {
             statics: HashMap::new(),
             warnings,
             now,
-            embargoed,
-            expired,
+            held,
             next_change,
         })
+    }
+
+    /// How many stories the build left out for `why`.
+    pub fn held(&self, why: crate::content::Why) -> usize {
+        self.held.iter().filter(|h| h.why == why).count()
     }
 
     /// When article `i`'s embargo lifts, if it has not yet (it is shown
