@@ -204,3 +204,68 @@ fn status_shows_the_board_and_the_next_change() {
     // status writes nothing.
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn an_outdated_translation_says_so_and_is_reported() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/deal.md",
+        "+++\ntitle = \"The deal\"\ndate = 2026-11-01T09:00:00Z\nupdated = 2026-11-20T09:00:00Z\ntranslation_key = \"deal\"\n+++\nUpdated text.\n",
+    );
+    site.write(
+        "content/fa/news/deal.md",
+        "+++\ntitle = \"توافق\"\ndate = 2026-11-02T09:00:00Z\ntranslation_key = \"deal\"\n+++\nمتن قدیمی.\n",
+    );
+    site.build_ok();
+    let fa = site.read("fa/news/deal/index.html");
+    assert!(fa.contains("class=\"outdated\""), "{fa}");
+    assert!(
+        fa.contains("href=\"/news/deal/\" lang=\"en\" dir=\"ltr\" hreflang=\"en\">English</a>"),
+        "{fa}"
+    );
+    assert!(fa.contains("datetime=\"2026-11-20T09:00:00Z\""), "{fa}");
+    assert!(
+        !site
+            .read("news/deal/index.html")
+            .contains("class=\"outdated\"")
+    );
+    let check = site.run(&["check"]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("outdated translations: 1") && stdout.contains("content/fa/news/deal.md"),
+        "{stdout}"
+    );
+    let status = site.run(&["status", "--format", "json"]);
+    let board: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(board["languages"]["fa"]["outdated"], 1);
+    assert_eq!(board["languages"]["en"]["outdated"], 0);
+    // Bringing the translation up to date clears it, also incrementally.
+    site.write(
+        "content/fa/news/deal.md",
+        "+++\ntitle = \"توافق\"\ndate = 2026-11-02T09:00:00Z\nupdated = 2026-11-21T09:00:00Z\ntranslation_key = \"deal\"\n+++\nمتن تازه.\n",
+    );
+    let stdout = site.build_ok();
+    assert!(
+        !site
+            .read("fa/news/deal/index.html")
+            .contains("class=\"outdated\"")
+    );
+    // The English source is never outdated by its translation.
+    assert!(
+        !site
+            .read("news/deal/index.html")
+            .contains("class=\"outdated\"")
+    );
+    site.assert_same_as_clean_build("translation update", &stdout);
+    // A new update of the source makes it outdated again.
+    site.write(
+        "content/en/news/deal.md",
+        "+++\ntitle = \"The deal\"\ndate = 2026-11-01T09:00:00Z\nupdated = 2026-11-25T09:00:00Z\ntranslation_key = \"deal\"\n+++\nNewer text.\n",
+    );
+    let stdout = site.build_ok();
+    assert!(
+        site.read("fa/news/deal/index.html")
+            .contains("datetime=\"2026-11-25T09:00:00Z\"")
+    );
+    site.assert_same_as_clean_build("source update", &stdout);
+}

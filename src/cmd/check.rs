@@ -37,6 +37,19 @@ pub fn run(args: Args) -> Result<(), Errors> {
             println!("  {}", site.articles[i].source.display());
         }
     }
+    let outdated: Vec<(usize, usize)> = (0..site.articles.len())
+        .filter_map(|i| site.outdated_by(i).map(|j| (i, j)))
+        .collect();
+    if !outdated.is_empty() {
+        println!("outdated translations: {}", outdated.len());
+        for (i, j) in outdated {
+            println!(
+                "  {} (updated since in {})",
+                site.articles[i].source.display(),
+                site.articles[j].source.display()
+            );
+        }
+    }
     let broken = check_links(&site.config, &files);
     if broken.is_empty() {
         let pages: usize = rendering.pages.values().sum();

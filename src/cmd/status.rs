@@ -12,8 +12,8 @@ use crate::content::Why;
 use crate::error::Errors;
 use crate::site::Site;
 
-/// Show the board: published, drafts, embargoed, expired and untranslated
-/// stories per language, and the next scheduled change.
+/// Show the board: published, drafts, embargoed, expired, untranslated and
+/// outdated stories per language, and the next scheduled change.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The site folder, the one holding site.toml.
@@ -67,6 +67,7 @@ struct Row {
     embargoed: usize,
     expired: usize,
     untranslated: usize,
+    outdated: usize,
 }
 
 struct Board {
@@ -91,6 +92,11 @@ impl Board {
                 Why::Expired | Why::Unpublished => row.expired += 1,
             }
         }
+        for i in (0..site.articles.len()).filter(|&i| site.outdated_by(i).is_some()) {
+            rows.entry(site.articles[i].lang.clone())
+                .or_default()
+                .outdated += 1;
+        }
         for (lang, missing) in site.missing_translations() {
             rows.entry(lang).or_default().untranslated = missing.len();
         }
@@ -99,13 +105,13 @@ impl Board {
 
     fn print(&self, site: &Site) {
         println!(
-            "{:<10} {:>9} {:>7} {:>9} {:>8} {:>12}",
-            "language", "published", "drafts", "embargoed", "expired", "untranslated"
+            "{:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9}",
+            "language", "published", "drafts", "embargoed", "expired", "untranslated", "outdated"
         );
         for (lang, r) in &self.rows {
             println!(
-                "{lang:<10} {:>9} {:>7} {:>9} {:>8} {:>12}",
-                r.published, r.drafts, r.embargoed, r.expired, r.untranslated
+                "{lang:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9}",
+                r.published, r.drafts, r.embargoed, r.expired, r.untranslated, r.outdated
             );
         }
         let mut held: Vec<_> = site.held.iter().filter(|h| h.why != Why::Draft).collect();
@@ -141,6 +147,7 @@ impl Board {
                     "embargoed": r.embargoed,
                     "expired": r.expired,
                     "untranslated": r.untranslated,
+                    "outdated": r.outdated,
                 });
                 (lang.clone(), row)
             })

@@ -170,6 +170,8 @@ pub struct ArticleFacts<'a> {
     pub links: Vec<(&'a str, Option<&'a str>)>,
     /// Whether it is shown as embargoed (the clock passed or not).
     pub embargoed: bool,
+    /// The newer translation it is outdated by, and that one's date.
+    pub outdated_by: Option<(&'a str, Option<String>)>,
 }
 
 impl ArticleFacts<'_> {
@@ -178,6 +180,14 @@ impl ArticleFacts<'_> {
         let ix = &plan.ix;
         ArticleFacts {
             embargoed: site.embargoed_until(i).is_some(),
+            outdated_by: site.outdated_by(i).map(|j| {
+                let other = &site.articles[j];
+                let when = other.updated.as_ref().or(other.date.as_ref());
+                (
+                    site.paths[j].as_str(),
+                    when.map(crate::locale::dates::rfc3339),
+                )
+            }),
             file: a.fingerprint,
             source: &a.source,
             content_path: &a.content_path,

@@ -26,6 +26,17 @@ pub struct TranslationValue {
     pub permalink: String,
 }
 
+/// A newer version of the story in another language.
+#[derive(Debug, Serialize)]
+pub struct OutdatedBy {
+    pub lang: String,
+    pub dir: &'static str,
+    pub name: String,
+    pub title: String,
+    pub url: String,
+    pub date: Option<String>,
+}
+
 /// `page` in templates.
 #[derive(Debug, Serialize)]
 pub struct PageValue<'a> {
@@ -76,6 +87,9 @@ pub struct PageValue<'a> {
 pub struct PageDetails {
     pub description: String,
     pub translations: Vec<TranslationValue>,
+    /// The translation updated after this one, if any: its language, name,
+    /// title, URL and `date` (its `updated`, else its date).
+    pub translation_outdated: Option<OutdatedBy>,
     /// Absolute URL of the image, for Open Graph and JSON-LD.
     pub image_permalink: Option<String>,
     /// Pixel size of a local image (from `static/`), so browsers can lay
@@ -213,10 +227,23 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         },
         publisher: organization,
     };
+    let translation_outdated = site.outdated_by(i).map(|j| {
+        let other = &site.articles[j];
+        let language = config.language(&other.lang);
+        OutdatedBy {
+            lang: other.lang.clone(),
+            dir: language.map_or("auto", dir),
+            name: language.map_or(other.lang.clone(), |l| l.name.clone()),
+            title: other.title.clone(),
+            url: config.relative_url(&site.paths[j]),
+            date: other.updated.as_ref().or(other.date.as_ref()).map(rfc3339),
+        }
+    });
     PageDetails {
         structured_data: script_safe_json(serde_json::to_string(&news_article).unwrap_or_default()),
         description,
         translations,
+        translation_outdated,
         image_permalink,
         image_width: size.map(|s| s.0),
         image_height: size.map(|s| s.1),

@@ -136,6 +136,34 @@ impl Site {
         })
     }
 
+    /// The source of article `i`'s translation, when it was updated after
+    /// `i` was (its `updated`, else its `date`): `i` is an outdated
+    /// translation. The source is the version in the default language,
+    /// else the earliest dated; it is never outdated itself.
+    pub fn outdated_by(&self, i: usize) -> Option<usize> {
+        let changed = |j: usize| {
+            let a = &self.articles[j];
+            a.updated
+                .as_ref()
+                .or(a.date.as_ref())
+                .map(jiff::ZonedDateTime::timestamp)
+        };
+        let group = || std::iter::once(i).chain(self.translations[i].iter().copied());
+        let source = group()
+            .find(|&j| self.articles[j].lang == self.config.default_language)
+            .or_else(|| {
+                group()
+                    .filter(|&j| self.articles[j].date.is_some())
+                    .min_by_key(|&j| {
+                        self.articles[j]
+                            .date
+                            .as_ref()
+                            .map(jiff::ZonedDateTime::timestamp)
+                    })
+            })?;
+        (source != i && changed(source) > changed(i)).then_some(source)
+    }
+
     /// How many stories the build left out for `why`.
     pub fn held(&self, why: crate::content::Why) -> usize {
         self.held.iter().filter(|h| h.why == why).count()
