@@ -487,6 +487,13 @@ fn collect(
     Ok(content)
 }
 
+impl Article {
+    /// When the story last changed: its `updated`, else its `date`.
+    pub fn last_changed(&self) -> Option<&ZonedDateTime> {
+        self.updated.as_ref().or(self.date.as_ref())
+    }
+}
+
 /// Whether `a` is still embargoed and whether it has expired at `now`;
 /// keeps in `next` the earliest change to come (a lift or an expiry).
 /// Instants are compared, so 09:00 in Tehran lifts at 05:30 UTC.

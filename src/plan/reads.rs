@@ -181,8 +181,7 @@ impl ArticleFacts<'_> {
         ArticleFacts {
             embargoed: site.embargoed_until(i).is_some(),
             outdated_by: site.outdated_by(i).map(|j| {
-                let other = &site.articles[j];
-                let when = other.updated.as_ref().or(other.date.as_ref());
+                let when = site.articles[j].last_changed();
                 (
                     site.paths[j].as_str(),
                     when.map(crate::locale::dates::rfc3339),

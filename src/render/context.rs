@@ -26,15 +26,27 @@ pub struct TranslationValue {
     pub permalink: String,
 }
 
-/// A newer version of the story in another language.
+/// A newer version of the story in another language: its fields, and
+/// when it last changed.
 #[derive(Debug, Serialize)]
 pub struct OutdatedBy {
-    pub lang: String,
-    pub dir: &'static str,
-    pub name: String,
-    pub title: String,
-    pub url: String,
+    #[serde(flatten)]
+    pub version: TranslationValue,
     pub date: Option<String>,
+}
+
+/// Article `j` as another language's version of a story.
+fn version(site: &Site, j: usize) -> TranslationValue {
+    let (config, other) = (&site.config, &site.articles[j]);
+    let language = config.language(&other.lang);
+    TranslationValue {
+        lang: other.lang.clone(),
+        dir: language.map_or("auto", dir),
+        name: language.map_or(other.lang.clone(), |l| l.name.clone()),
+        title: other.title.clone(),
+        url: config.relative_url(&site.paths[j]),
+        permalink: config.absolute_url(&site.paths[j]),
+    }
 }
 
 /// `page` in templates.
@@ -162,18 +174,7 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     let a = &site.articles[i];
     let translations = site.translations[i]
         .iter()
-        .map(|&t| {
-            let other = &site.articles[t];
-            let language = config.language(&other.lang);
-            TranslationValue {
-                lang: other.lang.clone(),
-                dir: language.map_or("auto", dir),
-                name: language.map_or(other.lang.clone(), |l| l.name.clone()),
-                title: other.title.clone(),
-                url: config.relative_url(&site.paths[t]),
-                permalink: config.absolute_url(&site.paths[t]),
-            }
-        })
+        .map(|&t| version(site, t))
         .collect();
     let size = a.image_size;
     let description = a
@@ -227,17 +228,9 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         },
         publisher: organization,
     };
-    let translation_outdated = site.outdated_by(i).map(|j| {
-        let other = &site.articles[j];
-        let language = config.language(&other.lang);
-        OutdatedBy {
-            lang: other.lang.clone(),
-            dir: language.map_or("auto", dir),
-            name: language.map_or(other.lang.clone(), |l| l.name.clone()),
-            title: other.title.clone(),
-            url: config.relative_url(&site.paths[j]),
-            date: other.updated.as_ref().or(other.date.as_ref()).map(rfc3339),
-        }
+    let translation_outdated = site.outdated_by(i).map(|j| OutdatedBy {
+        version: version(site, j),
+        date: site.articles[j].last_changed().map(rfc3339),
     });
     PageDetails {
         structured_data: script_safe_json(serde_json::to_string(&news_article).unwrap_or_default()),

@@ -142,10 +142,8 @@ impl Site {
     /// else the earliest dated; it is never outdated itself.
     pub fn outdated_by(&self, i: usize) -> Option<usize> {
         let changed = |j: usize| {
-            let a = &self.articles[j];
-            a.updated
-                .as_ref()
-                .or(a.date.as_ref())
+            self.articles[j]
+                .last_changed()
                 .map(jiff::ZonedDateTime::timestamp)
         };
         let group = || std::iter::once(i).chain(self.translations[i].iter().copied());
