@@ -31,6 +31,9 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "image_alt" => "image_alt = \"A photo\"",
         "template" => "template = \"special.html\"",
         "extra" => "[extra]\ncolour = \"red\"",
+        "corrections" => {
+            "[[corrections]]\ndate = 2020-01-02 10:00\ntext = \"A name was misspelt.\""
+        }
         _ => return None,
     })
 }
@@ -38,7 +41,19 @@ fn edit_value(key: &str) -> Option<&'static str> {
 /// The story under test, its front matter given `lines` (which replace
 /// the base keys they set). Tables (`[extra]`) come last.
 fn story(lines: &str) -> String {
-    let set = |key: &str| lines.lines().any(|l| l.starts_with(&format!("{key} =")));
+    // Everything from the first table header on is in that table.
+    let table_at = lines.find("\n[").map_or_else(
+        || {
+            if lines.starts_with('[') {
+                0
+            } else {
+                lines.len()
+            }
+        },
+        |i| i + 1,
+    );
+    let (plain, tables) = lines.split_at(table_at);
+    let set = |key: &str| plain.lines().any(|l| l.starts_with(&format!("{key} =")));
     let mut front: Vec<&str> = [
         "title = \"Alpha\"",
         "date = 2020-01-01 09:00",
@@ -47,12 +62,8 @@ fn story(lines: &str) -> String {
     .into_iter()
     .filter(|l| !set(l.split(' ').next().unwrap()))
     .collect();
-    let (plain, tables): (Vec<&str>, Vec<&str>) = lines
-        .split_inclusive('\n')
-        .map(|l| l.trim_end())
-        .partition(|l| !l.starts_with('[') && !l.starts_with("colour"));
-    front.extend(plain.iter().filter(|l| !l.is_empty()));
-    front.extend(tables);
+    front.extend(plain.lines().filter(|l| !l.is_empty()));
+    front.extend(tables.lines());
     format!(
         "+++\n{}\n+++\nText of alpha, linking to [beta](@/en/news/b.md).\n",
         front.join("\n")
@@ -120,7 +131,7 @@ fn every_page_value_field_is_seen_by_the_fingerprint() {
         let value = edit_value(key).unwrap();
         let lines = if *key == "template" {
             value.to_string()
-        } else if *key == "extra" {
+        } else if value.starts_with('[') {
             format!("template = \"dump.html\"\n{value}")
         } else {
             format!("{value}\ntemplate = \"dump.html\"")

@@ -168,6 +168,10 @@ fn status_shows_the_board_and_the_next_change() {
         "content/en/news/draft.md",
         "+++\ntitle = \"Draft\"\ndate = 2026-11-02\ndraft = true\n+++\nText.\n",
     );
+    site.write(
+        "content/fa/news/photo.md",
+        "+++\ntitle = \"عکس\"\ndate = 2026-11-02\nimage = \"https://example.org/p.jpg\"\n+++\nمتن.\n",
+    );
     let out = site.run(&["status", "--now", "2026-12-01T00:00:00Z"]);
     assert!(
         out.status.success(),
@@ -178,6 +182,14 @@ fn status_shows_the_board_and_the_next_change() {
     let en = table.lines().find(|l| l.starts_with("en ")).unwrap();
     let numbers: Vec<&str> = en.split_whitespace().skip(1).collect();
     assert_eq!(numbers[..4], ["1", "1", "1", "0"], "{table}");
+    // The last column counts stories with warnings, and they are listed.
+    let fa = table.lines().find(|l| l.starts_with("fa ")).unwrap();
+    assert_eq!(fa.split_whitespace().last(), Some("1"), "{table}");
+    assert_eq!(en.split_whitespace().last(), Some("0"), "{table}");
+    assert!(
+        table.contains("warning: content/fa/news/photo.md: the image has no `image_alt` text"),
+        "{table}"
+    );
     assert!(
         table.contains("content/en/news/secret.md: embargoed until 2026-12-03T05:30:00Z"),
         "{table}"
@@ -200,6 +212,7 @@ fn status_shows_the_board_and_the_next_change() {
     ]);
     let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(board["languages"]["en"]["embargoed"], 1);
+    assert_eq!(board["languages"]["fa"]["warnings"], 1);
     assert_eq!(board["next_change"]["at"], "2026-12-03T05:30:00Z");
     // status writes nothing.
     assert!(!site.root().join("public").exists());
@@ -268,4 +281,177 @@ fn an_outdated_translation_says_so_and_is_reported() {
             .contains("datetime=\"2026-11-25T09:00:00Z\"")
     );
     site.assert_same_as_clean_build("source update", &stdout);
+}
+
+fn corrected_story(lang: &str, title: &str, text: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2026-03-01T09:00:00\ntranslation_key = \"vote\"\n\n[[corrections]]\ndate = 2026-03-02T11:15:00\ntext = \"{text}\"\n\n[[corrections]]\ndate = 2026-03-01T18:00:00\ntext = \"First fix ({lang}).\"\n+++\nBody.\n"
+    )
+}
+
+#[test]
+fn a_correction_shows_on_the_page_in_json_ld_feeds_and_the_corrections_page_in_every_language() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/vote.md",
+        corrected_story("en", "Vote count", "The turnout was 61 %, not 16 %."),
+    );
+    site.write(
+        "content/fa/news/vote.md",
+        corrected_story("fa", "شمارش آرا", "میزان مشارکت ۶۱ درصد بود، نه ۱۶ درصد."),
+    );
+    site.write(
+        "content/ru/news/vote.md",
+        corrected_story("ru", "Подсчёт голосов", "Явка составила 61 %, а не 16 %."),
+    );
+    site.write(
+        "content/en/news/other.md",
+        "+++\ntitle = \"Uncorrected\"\ndate = 2026-03-05\n+++\nText.\n",
+    );
+    site.build_ok();
+    for (prefix, text, shown_date) in [
+        ("", "The turnout was 61 %, not 16 %.", "March 2, 2026"),
+        (
+            "fa/",
+            "میزان مشارکت ۶۱ درصد بود، نه ۱۶ درصد.",
+            "۱۱ اسفند ۱۴۰۴",
+        ),
+        ("ru/", "Явка составила 61 %, а не 16 %.", "2 марта 2026"),
+    ] {
+        let page = site.read(&format!("{prefix}news/vote/index.html"));
+        // Newest first, in the language's calendar and digits.
+        let notice = &page[page.find("<aside class=\"corrections\"").expect("notice")..];
+        let (newest, older) = (
+            notice.find(text).expect("newest"),
+            notice.find("First fix").expect("older"),
+        );
+        assert!(newest < older, "{notice}");
+        assert!(notice.contains(shown_date), "{prefix}: {notice}");
+        assert!(page.contains("href=\"#corrections\""), "{prefix}");
+        // JSON-LD: dateModified is the latest correction; each is a CorrectionComment.
+        let json = &page[page.find("application/ld+json").unwrap()..];
+        assert!(
+            json.contains("\"dateModified\":\"2026-03-02T11:15:00+03:30\""),
+            "{json}"
+        );
+        assert!(json.contains("\"@type\":\"CorrectionComment\""), "{json}");
+        assert!(json.contains(&format!("\"text\":\"{text}\"")), "{json}");
+        // The Atom entry's <updated> moves with the correction, and says what changed.
+        let atom = site.read(&format!("{prefix}atom.xml"));
+        let entry = &atom[atom.find("news/vote/").unwrap()..];
+        let entry = &entry[..entry.find("</entry>").unwrap()];
+        assert!(
+            entry.contains("<updated>2026-03-02T11:15:00+03:30</updated>"),
+            "{entry}"
+        );
+        assert!(entry.contains(text), "{entry}");
+        // The corrections page and its feed list the story, and only it.
+        let list = site.read(&format!("{prefix}corrections/index.html"));
+        assert!(list.contains("news/vote/") && list.contains(text), "{list}");
+        assert!(!list.contains("Uncorrected"), "{list}");
+        let feed = site.read(&format!("{prefix}corrections/atom.xml"));
+        assert!(feed.contains("news/vote/") && !feed.contains("news/other/"));
+        assert!(feed.contains("<updated>2026-03-02T11:15:00+03:30</updated>"));
+        // The sitemap's lastmod is the correction too.
+        let sitemap = site.read("sitemap.xml");
+        let url = &sitemap[sitemap.find(&format!("/{prefix}news/vote/<")).unwrap()..];
+        assert!(url[..200].contains("2026-03-02T11:15:00+03:30"), "{url}");
+    }
+    // Every page's footer links to its language's corrections page.
+    assert!(
+        site.read("fa/index.html")
+            .contains("href=\"/fa/corrections/\"")
+    );
+}
+
+#[test]
+fn a_language_without_corrections_has_an_empty_corrections_page() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-03-05\n+++\nText.\n",
+    );
+    site.build_ok();
+    assert!(
+        site.read("corrections/index.html")
+            .contains("No corrections so far.")
+    );
+    assert!(
+        site.read("fa/corrections/index.html")
+            .contains("تاکنون اصلاحیه‌ای")
+    );
+}
+
+#[test]
+fn a_correction_to_the_source_marks_its_translations_outdated() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/news/vote.md",
+        corrected_story("en", "Vote count", "Turnout fixed."),
+    );
+    site.write(
+        "content/fa/news/vote.md",
+        "+++\ntitle = \"شمارش آرا\"\ndate = 2026-03-01T10:00:00\ntranslation_key = \"vote\"\n+++\nمتن.\n",
+    );
+    site.build_ok();
+    let fa = site.read("fa/news/vote/index.html");
+    assert!(fa.contains("class=\"outdated\""), "{fa}");
+    assert!(
+        fa.contains("datetime=\"2026-03-02T11:15:00+03:30\""),
+        "{fa}"
+    );
+}
+
+#[test]
+fn bad_corrections_are_errors_at_their_entry() {
+    let site = Site::three_languages();
+    let story = |corrections: &str| {
+        format!("+++\ntitle = \"T\"\ndate = 2026-03-01T09:00:00\n\n{corrections}+++\nBody.\n")
+    };
+    for (corrections, line, says) in [
+        (
+            "[[corrections]]\ndate = 2026-03-02\ntext = \"ok\"\n\n[[corrections]]\ndate = 2026-03-02\ntext = \"  \"\n",
+            9,
+            "correction 2: its text is empty",
+        ),
+        (
+            "[[corrections]]\ndate = 2026-02-28\ntext = \"Too early\"\n",
+            5,
+            "correction 1: it is dated 2026-02-28T00:00:00+03:30, before the story",
+        ),
+        (
+            "[[corrections]]\ndate = \"yesterday\"\ntext = \"x\"\n",
+            5,
+            "correction 1:",
+        ),
+        (
+            "[[corrections]]\ndate = 2026-03-02\n",
+            0,
+            "missing field `text`",
+        ),
+        (
+            "[[corrections]]\ndate = 2026-03-02\ntext = \"x\"\nauthor = \"y\"\n",
+            0,
+            "unknown field `author`",
+        ),
+    ] {
+        site.write("content/en/news/t.md", story(corrections));
+        let err = site.build_err();
+        assert!(err.contains("content/en/news/t.md"), "{err}");
+        assert!(err.contains(says), "{says}: {err}");
+        if line > 0 {
+            assert!(err.contains(&format!("t.md:{line}:")), "{line}: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_section_named_corrections_is_refused() {
+    let site = Site::three_languages();
+    site.write(
+        "content/en/corrections/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-03-05\n+++\nText.\n",
+    );
+    let err = site.build_err();
+    assert!(err.contains("the corrections page"), "{err}");
 }

@@ -610,3 +610,30 @@ fn serve_shows_embargoed_stories_with_their_banner() {
     let (_, _, home) = get(&server, "/");
     assert!(home.contains("class=\"embargo\""), "{home}");
 }
+
+#[test]
+fn serve_lifts_an_embargo_and_drops_an_expired_story_when_the_clock_passes() {
+    let site = site_with_articles();
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    site.write(
+        "content/en/news/soon.md",
+        format!("+++\ntitle = \"Soon\"\ndate = \"{soon}\"\n+++\nAlmost.\n"),
+    );
+    site.write(
+        "content/en/news/going.md",
+        format!(
+            "+++\ntitle = \"Going\"\ndate = 2026-01-01\nexpiry_date = \"{}\"\n+++\nBye.\n",
+            soon + jiff::SignedDuration::from_secs(1)
+        ),
+    );
+    let server = serve(&site);
+    let (_, _, body) = get(&server, "/news/soon/");
+    assert!(body.contains("class=\"embargo\""), "{body}");
+    assert_eq!(get(&server, "/news/going/").0, 200);
+    // No edit: the clock alone makes the change, about a second after it is due.
+    std::thread::sleep(Duration::from_secs(3));
+    eventually(&server, "/news/soon/", |s, b| {
+        s == 200 && !b.contains("class=\"embargo\"")
+    });
+    eventually(&server, "/news/going/", |s, _| s == 404);
+}

@@ -68,6 +68,8 @@ struct Row {
     expired: usize,
     untranslated: usize,
     outdated: usize,
+    /// Stories with a warning (see [`Site::story_warnings`]).
+    warned: usize,
 }
 
 struct Board {
@@ -97,6 +99,11 @@ impl Board {
                 .or_default()
                 .outdated += 1;
         }
+        for i in (0..site.articles.len()).filter(|&i| !site.story_warnings(i).is_empty()) {
+            rows.entry(site.articles[i].lang.clone())
+                .or_default()
+                .warned += 1;
+        }
         for (lang, missing) in site.missing_translations() {
             rows.entry(lang).or_default().untranslated = missing.len();
         }
@@ -105,13 +112,20 @@ impl Board {
 
     fn print(&self, site: &Site) {
         println!(
-            "{:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9}",
-            "language", "published", "drafts", "embargoed", "expired", "untranslated", "outdated"
+            "{:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9} {:>8}",
+            "language",
+            "published",
+            "drafts",
+            "embargoed",
+            "expired",
+            "untranslated",
+            "outdated",
+            "warnings"
         );
         for (lang, r) in &self.rows {
             println!(
-                "{lang:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9}",
-                r.published, r.drafts, r.embargoed, r.expired, r.untranslated, r.outdated
+                "{lang:<10} {:>9} {:>7} {:>9} {:>8} {:>12} {:>9} {:>8}",
+                r.published, r.drafts, r.embargoed, r.expired, r.untranslated, r.outdated, r.warned
             );
         }
         let mut held: Vec<_> = site.held.iter().filter(|h| h.why != Why::Draft).collect();
@@ -136,6 +150,11 @@ impl Board {
         for w in &site.warnings {
             println!("warning: {w}");
         }
+        for (i, a) in site.articles.iter().enumerate() {
+            for w in site.story_warnings(i) {
+                println!("warning: {}: {w}", a.source.display());
+            }
+        }
     }
 
     fn json(&self, site: &Site) -> String {
@@ -148,6 +167,7 @@ impl Board {
                     "expired": r.expired,
                     "untranslated": r.untranslated,
                     "outdated": r.outdated,
+                    "warnings": r.warned,
                 });
                 (lang.clone(), row)
             })

@@ -154,6 +154,8 @@ pub struct FrontMatter {
     pub expiry_date: Option<DateText>,
     /// Taken down now, everywhere.
     pub unpublished: bool,
+    /// `[[corrections]]`: what was corrected, and when.
+    pub corrections: Vec<CorrectionText>,
     pub aliases: Vec<String>,
     pub authors: Vec<String>,
     pub image: Option<String>,
@@ -163,6 +165,14 @@ pub struct FrontMatter {
     /// Filled from the configured taxonomy keys.
     #[serde(skip)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+/// One `[[corrections]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionText {
+    pub date: DateText,
+    pub text: String,
 }
 
 /// A section's `_index.md` front matter.
@@ -501,6 +511,7 @@ mod tests {
                 "publish_date",
                 "expiry_date",
                 "unpublished",
+                "corrections",
                 "aliases",
                 "authors",
                 "image",

@@ -67,6 +67,8 @@ pub struct Article {
     /// `expiry_date`.
     pub expires_at: Option<ZonedDateTime>,
     pub unpublished: bool,
+    /// `[[corrections]]`, oldest first.
+    pub corrections: Vec<Correction>,
     pub aliases: Vec<String>,
     pub authors: Vec<String>,
     pub image: Option<String>,
@@ -92,6 +94,14 @@ pub struct Article {
     pub links: Vec<String>,
     /// Pixel size of a local `image` (under `static/`), measured at load.
     pub image_size: Option<(usize, usize)>,
+}
+
+/// A correction of a story: when it was made, and what it says (plain
+/// text, as written).
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub date: ZonedDateTime,
+    pub text: String,
 }
 
 impl Article {
@@ -488,9 +498,15 @@ fn collect(
 }
 
 impl Article {
-    /// When the story last changed: its `updated`, else its `date`.
+    /// When the story last changed: its latest correction, its `updated`
+    /// or its `date`, whichever is latest.
     pub fn last_changed(&self) -> Option<&ZonedDateTime> {
-        self.updated.as_ref().or(self.date.as_ref())
+        let written = self.updated.as_ref().or(self.date.as_ref());
+        match (written, self.corrections.last().map(|c| &c.date)) {
+            (Some(w), Some(c)) if c.timestamp() > w.timestamp() => Some(c),
+            (Some(w), _) => Some(w),
+            (None, c) => c,
+        }
     }
 }
 
@@ -844,6 +860,9 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
     let updated = read_date("updated", &fm.updated)?;
     let publish_date = read_date("publish_date", &fm.publish_date)?;
     let expiry_date = read_date("expiry_date", &fm.expiry_date)?;
+    let corrections = corrections(&file, &fm.corrections, date.as_ref(), |d| {
+        parse_date(d, &zone).and_then(|date| as_written(date, language.calendar))
+    })?;
 
     // Wire copy is escaped text: no `@/` link in it is a link.
     let links = match (&wire_story, file.is_text) {
@@ -921,6 +940,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         draft: fm.draft,
         expires_at: expiry_date,
         unpublished: fm.unpublished,
+        corrections,
         aliases: fm.aliases,
         authors: fm.authors,
         image: fm.image,
@@ -930,6 +950,78 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         body,
         body_offset,
     })))
+}
+
+/// The `[[corrections]]` of a story, oldest first; an error at the entry
+/// whose date does not read, whose text is empty or which is dated before
+/// the story.
+fn corrections(
+    file: &File,
+    written: &[front_matter::CorrectionText],
+    story: Option<&ZonedDateTime>,
+    read: impl Fn(&str) -> std::result::Result<ZonedDateTime, String>,
+) -> Result<Vec<Correction>> {
+    let mut corrections = Vec::with_capacity(written.len());
+    for (n, c) in written.iter().enumerate() {
+        let at = |message: String| {
+            let offset = file.split.as_ref().map_or(0, |s| {
+                s.offset
+                    + nth_correction(s.text, n)
+                        .unwrap_or(front_matter::key_offset(s, "corrections") - s.offset)
+            });
+            Error::at_offset(
+                file.path,
+                file.text,
+                offset,
+                format!("correction {}: {message}", n + 1),
+            )
+        };
+        let date = read(&c.date.0).map_err(at)?;
+        if c.text.trim().is_empty() {
+            return Err(at("its text is empty".into())
+                .with_help("say what was wrong and what is right: text = \"An earlier version gave the wrong date.\""));
+        }
+        if let Some(story) = story.filter(|s| s.timestamp() > date.timestamp()) {
+            return Err(at(format!(
+                "it is dated {}, before the story ({})",
+                crate::locale::dates::rfc3339(&date),
+                crate::locale::dates::rfc3339(story)
+            ))
+            .with_help("give the date and time the correction was made"));
+        }
+        corrections.push(Correction {
+            date,
+            text: c.text.trim().to_string(),
+        });
+    }
+    corrections.sort_by_key(|c| c.date.timestamp());
+    Ok(corrections)
+}
+
+/// The offset in front matter `text` of its `n`th correction: the TOML
+/// `[[corrections]]` header, or the YAML list item under `corrections:`.
+fn nth_correction(text: &str, n: usize) -> Option<usize> {
+    let mut offset = 0;
+    let (mut seen, mut in_yaml) = (0, false);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let entry = if trimmed.starts_with("[[corrections]]") {
+            true
+        } else if trimmed.starts_with("corrections:") {
+            in_yaml = true;
+            false
+        } else {
+            in_yaml && trimmed.starts_with("- ")
+        };
+        if entry {
+            if seen == n {
+                return Some(offset + line.len() - trimmed.len());
+            }
+            seen += 1;
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// A Markdown body: its text (while the budget lasts), counts, and its

@@ -27,6 +27,8 @@ pub enum ListKind {
         year: i32,
         month: u8,
     },
+    /// A language's corrected stories, latest correction first.
+    Corrections,
 }
 
 /// A paginated list of articles at one URL.
@@ -176,6 +178,24 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         lang: lang.code.clone(),
         path: format!("{}/", lang.prefix),
         items: dated.clone(),
+        paginate_by: per_page,
+        feeds: true,
+    });
+
+    let mut corrected: Vec<usize> = site
+        .articles_in(&lang.code)
+        .filter(|&i| !site.articles[i].corrections.is_empty())
+        .collect();
+    // Newest correction first; a stable sort keeps site order in a tie.
+    corrected.sort_by_key(|&i| {
+        let last = site.articles[i].corrections.last().expect("corrected");
+        std::cmp::Reverse(last.date.timestamp())
+    });
+    ix.listings.push(Listing {
+        kind: ListKind::Corrections,
+        lang: lang.code.clone(),
+        path: format!("{}/{}/", lang.prefix, crate::site::CORRECTIONS),
+        items: corrected,
         paginate_by: per_page,
         feeds: true,
     });

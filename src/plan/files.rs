@@ -70,7 +70,7 @@ pub(super) fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
             job: Job::Article(i),
             lang: a.lang.clone(),
             path: site.paths[i].clone(),
-            lastmod: a.updated.as_ref().or(a.date.as_ref()).cloned(),
+            lastmod: a.last_changed().cloned(),
         });
     }
     for (n, l) in ix.listings.iter().enumerate() {

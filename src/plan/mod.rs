@@ -224,6 +224,7 @@ pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<S
                 .find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
             Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
         }
+        ListKind::Corrections => Some("corrections".into()),
         ListKind::Year { .. } | ListKind::Month { .. } => None,
     }
 }

@@ -66,6 +66,11 @@ pub struct PageValue<'a> {
     /// RFC 3339 with offset.
     pub date: Option<String>,
     pub updated: Option<String>,
+    /// When it last changed (RFC 3339): its latest correction, `updated`
+    /// or `date`, whichever is latest; Atom's `<updated>`.
+    pub modified: Option<String>,
+    /// `[[corrections]]`, newest first: `date` (RFC 3339) and `text`.
+    pub corrections: Vec<CorrectionValue<'a>>,
     /// RFC 2822, for RSS.
     pub date_rfc2822: Option<String>,
     /// The zone the author wrote the date in (`Asia/Tehran`, or an offset
@@ -90,6 +95,15 @@ pub struct PageValue<'a> {
     pub reading_time: usize,
     /// The month archive this article is listed in.
     pub month_archive: Option<String>,
+}
+
+/// A correction as templates see it.
+#[derive(Debug, Serialize)]
+pub struct CorrectionValue<'a> {
+    pub date: String,
+    pub text: &'a str,
+    /// The text escaped as HTML, for a feed's HTML summary.
+    pub html: String,
 }
 
 /// What only an article's own page shows of it, added to [`PageValue`]
@@ -137,6 +151,26 @@ struct NewsArticle<'a> {
     image: Option<[&'a str; 1]>,
     author: Vec<Agent<'a>>,
     publisher: Agent<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<CorrectionComment<'a>>,
+}
+
+/// schema.org's `CorrectionComment`, one per `[[corrections]]` entry.
+#[derive(Serialize)]
+struct CorrectionComment<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+}
+
+/// An article's corrections, newest first, as (RFC 3339 date, text).
+fn corrections(a: &crate::content::Article) -> impl Iterator<Item = (String, &str)> {
+    a.corrections
+        .iter()
+        .rev()
+        .map(|c| (rfc3339(&c.date), c.text.as_str()))
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -210,10 +244,7 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         url: &permalink,
         main_entity_of_page: &permalink,
         date_published: a.date.as_ref().map(rfc3339),
-        date_modified: a
-            .date
-            .as_ref()
-            .map(|d| rfc3339(a.updated.as_ref().unwrap_or(d))),
+        date_modified: a.last_changed().map(rfc3339),
         image: image_permalink.as_deref().map(|i| [i]),
         author: if a.authors.is_empty() {
             vec![organization]
@@ -227,6 +258,13 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
                 .collect()
         },
         publisher: organization,
+        correction: corrections(a)
+            .map(|(date_published, text)| CorrectionComment {
+                kind: "CorrectionComment",
+                text,
+                date_published,
+            })
+            .collect(),
     };
     let translation_outdated = site.outdated_by(i).map(|j| OutdatedBy {
         version: version(site, j),
@@ -417,6 +455,14 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         permalink: config.absolute_url(&site.paths[i]),
         date: a.date.as_ref().map(rfc3339),
         updated: a.updated.as_ref().map(rfc3339),
+        modified: a.last_changed().map(rfc3339),
+        corrections: corrections(a)
+            .map(|(date, text)| CorrectionValue {
+                date,
+                text,
+                html: crate::content::markdown::pulldown_cmark_escape_html(text),
+            })
+            .collect(),
         date_rfc2822: a.date.as_ref().map(crate::locale::dates::rfc2822),
         embargoed_until: site.embargoed_until(i).map(rfc3339),
         embargoed_time: site.embargoed_until(i).map(|at| {

@@ -113,13 +113,11 @@ impl Renderer {
                 Ok(if atom { entry.clone() } else { item.clone() })
             })
             .collect::<Result<_>>()?;
-        let updated = items
+        let latest = items
             .iter()
-            .filter_map(|&i| {
-                let a = &self.site.articles[i];
-                a.updated.as_ref().or(a.date.as_ref())
-            })
-            .max_by_key(|d| d.timestamp())
+            .filter_map(|&i| self.site.articles[i].last_changed())
+            .max_by_key(|d| d.timestamp());
+        let updated = latest
             .map(rfc3339)
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let info = PageInfo {
@@ -144,7 +142,7 @@ impl Renderer {
                 "atom": config.absolute_url(&format!("{}atom.xml", listing.path)),
                 "rss": config.absolute_url(&format!("{}rss.xml", listing.path)),
                 "updated": updated,
-                "rss_updated": items.first().map(|&i| rfc2822(self.site.articles[i].date.as_ref().expect("dated"))),
+                "rss_updated": latest.map(rfc2822),
                 "full_content": config.feeds.full_content,
             }),
         );

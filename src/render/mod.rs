@@ -495,15 +495,10 @@ fn warnings(site: &Site, theme: &Theme) -> Vec<String> {
             "theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"
         ));
     }
-    for a in site
-        .articles
-        .iter()
-        .filter(|a| a.image.is_some() && a.image_alt.is_none())
-    {
-        warnings.push(format!(
-            "{}: the image has no `image_alt` text",
-            a.source.display()
-        ));
+    for (i, a) in site.articles.iter().enumerate() {
+        for w in site.story_warnings(i) {
+            warnings.push(format!("{}: {w}", a.source.display()));
+        }
     }
     warnings
 }

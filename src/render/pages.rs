@@ -130,6 +130,10 @@ impl Renderer {
             "archive_url",
             &config.relative_url(&format!("{prefix}/archive/")),
         );
+        ctx.insert(
+            "corrections_url",
+            &config.relative_url(&format!("{prefix}/{}/", crate::site::CORRECTIONS)),
+        );
         let taxonomy_links: Vec<Link> = config
             .taxonomies
             .iter()
@@ -312,6 +316,7 @@ impl Renderer {
             (ListKind::Section(_), Some(s), _) => section_title(s),
             (ListKind::Term { .. }, _, Some((_, term))) => term.name.clone(),
             (ListKind::Year { year }, ..) => self.number(lang, *year as usize),
+            (ListKind::Corrections, ..) => self.theme.strings.get(lang, "corrections"),
             (ListKind::Month { year, month }, ..) => {
                 self.month_label(lang, *year, *month, self.lang_of(lang).calendar)
             }
@@ -379,6 +384,7 @@ impl Renderer {
                 ctx.insert("year_label", &self.number(lang, *year as usize));
                 ("month", "archive_month.html".into())
             }
+            (ListKind::Corrections, ..) => ("corrections", "corrections.html".into()),
             (kind, ..) => unreachable!("a list of {kind:?} without its subject"),
         };
         ctx.insert("page_kind", kind);

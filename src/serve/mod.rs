@@ -244,6 +244,24 @@ pub struct Rebuilder {
 }
 
 impl Rebuilder {
+    /// How long until the served site's next scheduled change (an embargo
+    /// lifting, a story expiring), when the clock is the real one: serve
+    /// rebuilds then, so a banner goes and an expired story vanishes
+    /// without an edit.
+    pub fn until_next_change(&self) -> Option<std::time::Duration> {
+        if self.options.schedule.now.is_some() {
+            return None;
+        }
+        let snapshot = self.shared.snapshot.read().expect("no panics while locked");
+        let site = snapshot.site.as_ref()?;
+        let at = site.renderer.site().next_change.as_ref()?.at;
+        // Past already: the rebuild meant for it failed, and the next edit
+        // builds again.
+        let wait = std::time::Duration::try_from(at.duration_since(jiff::Timestamp::now())).ok()?;
+        // A second late rather than early: the change is due at `at`.
+        Some(wait + std::time::Duration::from_secs(1))
+    }
+
     /// Builds the site; on success it replaces what is served, on failure
     /// the last good build stays and the error is shown over every page.
     pub fn rebuild(&self, scope: &Scope) -> Result<(), Errors> {

@@ -81,7 +81,22 @@ pub fn spawn(mut rebuilder: Rebuilder, poll: bool) -> Result<()> {
         .map_err(watch_error)?;
     std::thread::spawn(move || {
         let _watcher = watcher; // kept alive with the thread
-        while let Ok(first) = rx.recv() {
+        loop {
+            let first = match rebuilder.until_next_change() {
+                Some(wait) => match rx.recv_timeout(wait) {
+                    Ok(event) => event,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        say("A scheduled change is due: rebuilding\n");
+                        rebuild_and_notify(&rebuilder, &[Kind::Content], &Scope::All);
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                },
+                None => match rx.recv() {
+                    Ok(event) => event,
+                    Err(_) => break,
+                },
+            };
             let mut kinds = Vec::new();
             let mut content = std::collections::HashSet::new();
             let mut new_folder = false;

@@ -136,6 +136,18 @@ impl Site {
         })
     }
 
+    /// What is worth fixing in article `i` that does not stop the build,
+    /// each said in a sentence: `bulletin build` prints these, and
+    /// `bulletin status` counts the stories that have any.
+    pub fn story_warnings(&self, i: usize) -> Vec<String> {
+        let a = &self.articles[i];
+        let mut warnings = Vec::new();
+        if a.image.is_some() && a.image_alt.is_none() {
+            warnings.push("the image has no `image_alt` text".to_string());
+        }
+        warnings
+    }
+
     /// The source of article `i`'s translation, when it was updated after
     /// `i` was (its `updated`, else its `date`): `i` is an outdated
     /// translation. The source is the version in the default language,
@@ -304,8 +316,11 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
     Ok(path)
 }
 
+/// The folder of each language's corrections page: `/fa/corrections/`.
+pub const CORRECTIONS: &str = "corrections";
+
 /// An error for each section folder whose URL is one the site makes for
-/// itself: a taxonomy's (`tags/`) or the archive's.
+/// itself: a taxonomy's (`tags/`), the archive's or the corrections page's.
 fn reserved_sections(
     config: &Config,
     articles: &[std::sync::Arc<Article>],
@@ -318,6 +333,8 @@ fn reserved_sections(
             format!("the taxonomy `{top}`")
         } else if top == "archive" {
             "the date archive".to_string()
+        } else if top == CORRECTIONS {
+            "the corrections page".to_string()
         } else {
             continue;
         };
