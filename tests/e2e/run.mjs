@@ -62,9 +62,9 @@ const browser = await chromium.launch({
 });
 
 const pages = {
-  en: { home: "/", article: "/news/press-agencies-agree-to-exchange-correspondents/", term: "/tags/film/", archive: "/archive/", month: "/2018/07/" },
-  fa: { home: "/fa/", article: "/fa/news/تبادل-خبرنگار/", term: "/fa/tags/فیلم/", archive: "/fa/archive/", month: "/fa/1397/04/" },
-  ru: { home: "/ru/", article: "/ru/news/press-agencies-exchange/", term: "/ru/tags/выставки/", archive: "/ru/archive/", month: "/ru/2018/07/" },
+  en: { home: "/", article: "/news/press-agencies-agree-to-exchange-correspondents/", term: "/tags/film/", archive: "/archive/", month: "/2018/07/", corrected: "/culture/calligraphy-exhibition/", corrections: "/corrections/" },
+  fa: { home: "/fa/", article: "/fa/news/تبادل-خبرنگار/", term: "/fa/tags/فیلم/", archive: "/fa/archive/", month: "/fa/1397/04/", corrected: "/fa/culture/calligraphy-exhibition/", corrections: "/fa/corrections/" },
+  ru: { home: "/ru/", article: "/ru/news/press-agencies-exchange/", term: "/ru/tags/выставки/", archive: "/ru/archive/", month: "/ru/2018/07/", corrected: "/ru/culture/calligraphy-exhibition/", corrections: "/ru/corrections/" },
 };
 
 async function open(path, viewport = { width: 1280, height: 900 }) {
