@@ -133,6 +133,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let (site, rendering) = render_site(options, config, &writer)?;
     let written = writer.commit()?;
     crate::profile::stage("written");
+    // The cache keeps what this build used, and nothing else.
+    site.photos.prune();
     Ok(BuildReport {
         site,
         rendering,

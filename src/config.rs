@@ -96,6 +96,8 @@ struct RawConfig {
     #[serde(default)]
     feeds: FeedsConfig,
     #[serde(default)]
+    images: ImagesConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -175,6 +177,35 @@ impl Default for FeedsConfig {
     }
 }
 
+/// `[images]`: how photos are published.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths in pixels each photo is published at (never above its own).
+    pub widths: Vec<u32>,
+    /// Modern formats offered before the JPEG or PNG fallback: `webp`, or none.
+    pub formats: Vec<String>,
+    /// Lossy quality, 1 to 100, for WebP and JPEG.
+    pub quality: u8,
+    /// A Markdown image or lead image without alt text is an error (else a warning).
+    pub require_alt: bool,
+    /// The most pixels (width × height) a photo may have; a bound on the
+    /// memory one decode takes.
+    pub max_pixels: u64,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 800, 1200, 1600],
+            formats: vec!["webp".into()],
+            quality: 75,
+            require_alt: false,
+            max_pixels: 50_000_000,
+        }
+    }
+}
+
 /// One configured language with every default filled in.
 #[derive(Debug, Clone, Serialize)]
 pub struct Language {
@@ -218,6 +249,7 @@ pub struct Config {
     pub languages: Vec<Language>,
     pub markdown: MarkdownConfig,
     pub feeds: FeedsConfig,
+    pub images: ImagesConfig,
     pub extra: toml::Table,
     /// Where it was read from and its text, so that later stages can place
     /// their errors about it (a taxonomy that clashes with a front-matter
@@ -368,6 +400,32 @@ impl Config {
             });
         }
         languages.sort_by_key(|l| !l.is_default);
+        let images = &raw.images;
+        let at_images = |key: &str, m: String| error_at_key(path, text, key, m);
+        if images.widths.is_empty() || images.widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+            return Err(at_images(
+                "widths",
+                format!(
+                    "[images] widths {:?} must be between 16 and 8192 pixels, at least one",
+                    images.widths
+                ),
+            )
+            .with_help("for example widths = [480, 800, 1200, 1600]"));
+        }
+        if let Some(f) = images.formats.iter().find(|f| f.as_str() != "webp") {
+            return Err(at_images(
+                "formats",
+                format!("[images] formats: `{f}` is not a format bulletin writes"),
+            )
+            .with_help("write formats = [\"webp\"], or formats = [] for JPEG and PNG only"));
+        }
+        if !(1..=100).contains(&images.quality) {
+            return Err(at_images(
+                "quality",
+                format!("[images] quality {} must be from 1 to 100", images.quality),
+            )
+            .with_help("75 is a good balance of size and detail"));
+        }
 
         Ok(Config {
             title: raw.title,
@@ -387,6 +445,7 @@ impl Config {
             languages,
             markdown: raw.markdown,
             feeds: raw.feeds,
+            images: raw.images,
             extra: raw.extra,
             source: Source {
                 path: path.to_path_buf(),

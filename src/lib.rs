@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fingerprint;
+pub mod images;
 pub mod index;
 pub mod locale;
 pub mod output;

@@ -267,11 +267,7 @@ fn deleted_article_output_is_removed_but_foreign_files_stay() {
 #[test]
 fn article_images_get_their_size_and_a_warning_without_alt_text() {
     let site = Site::new(EN_ONLY);
-    // The header of a 640×480 PNG is all a browser-free size reader needs.
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-    png.extend_from_slice(&640u32.to_be_bytes());
-    png.extend_from_slice(&480u32.to_be_bytes());
-    png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    let png = util::png(640, 480);
     site.write("static/img/photo.png", &png);
     site.write("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\nimage = \"img/photo.png\"\nimage_alt = \"Two directors\"\n+++\nx\n");
     site.write(
@@ -287,14 +283,18 @@ fn article_images_get_their_size_and_a_warning_without_alt_text() {
     );
     assert!(!stderr.contains("content/news/a.md"), "{stderr}");
     let html = site.read("news/a/index.html");
+    // A responsive photo: versions up to its own width, never wider.
     assert!(
-        html.contains(r#"<img src="/img/photo.png" alt="Two directors" width="640" height="480">"#),
+        html.contains(r#"width="640" height="480" alt="Two directors" fetchpriority="high""#),
         "{html}"
     );
+    assert!(html.contains("/images/photo-"), "{html}");
+    assert!(!html.contains("-800.png"), "never upscaled: {html}");
+    let og = html.split("og:image\" content=\"").nth(1).unwrap();
     assert!(
-        html.contains(r#"<meta property="og:image" content="https://example.org/img/photo.png">"#)
+        og.starts_with("https://example.org/images/photo-") && og[..80].contains("-640.png"),
+        "{og}"
     );
-    assert!(html.contains(r#""image":["https://example.org/img/photo.png"]"#));
 }
 
 #[test]

@@ -29,6 +29,8 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "authors" => "authors = [\"A. Reporter\"]",
         "image" => "image = \"/photo.png\"",
         "image_alt" => "image_alt = \"A photo\"",
+        "image_caption" => "image_caption = \"At the harbour\"",
+        "image_credit" => "image_credit = \"A. Photographer\"",
         "template" => "template = \"special.html\"",
         "extra" => "[extra]\ncolour = \"red\"",
         "corrections" => {
@@ -92,14 +94,8 @@ fn site() -> Site {
         "{% extends \"article.html\" %}{% block content %}<p>special</p>{{ page.content }}{% endblock content %}",
     );
     site.write("templates/dump.html", "{{ page | json }}");
-    // A 2 × 1 PNG, so `image` has a size to measure.
-    site.write(
-        "static/photo.png",
-        [
-            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0,
-            0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0,
-        ],
-    );
+    // A real photo, so `image` is published responsive.
+    site.write("static/photo.png", util::png(2, 1));
     site
 }
 

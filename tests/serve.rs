@@ -637,3 +637,41 @@ fn serve_lifts_an_embargo_and_drops_an_expired_story_when_the_clock_passes() {
     });
     eventually(&server, "/news/going/", |s, _| s == 404);
 }
+
+#[test]
+fn serve_sees_a_photo_added_to_and_removed_from_a_story_folder() {
+    let site = site_with_articles();
+    site.write(
+        "content/en/news/folder/index.md",
+        "+++\ntitle = \"Folder\"\ndate = 2020-03-01\n+++\nText.\n\n![A crane](crane.png)\n",
+    );
+    let server = serve(&site);
+    // The image names no file yet: the error is shown.
+    eventually(&server, "/news/folder/", |_, b| b.contains("crane.png"));
+    site.write("content/en/news/folder/crane.png", util::png(120, 80));
+    let page = eventually(&server, "/news/folder/", |s, b| {
+        s == 200 && b.contains("<picture>")
+    });
+    // The photo is made on its first request.
+    let src = page
+        .split("<img src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, head, _) = get(&server, &src);
+    assert_eq!(status, 200, "{src}");
+    assert!(head.contains("image/png"), "{head}");
+    assert_eq!(get(&server, "/news/folder/crane.png").0, 200);
+    // Removed while the story shows it: the story's error is shown...
+    site.remove("content/en/news/folder/crane.png");
+    eventually(&server, "/news/folder/", |_, b| b.contains("no such file"));
+    // ...until the story stops showing it; then the photo is gone.
+    site.write(
+        "content/en/news/folder/index.md",
+        "+++\ntitle = \"Folder\"\ndate = 2020-03-01\n+++\nText.\n",
+    );
+    eventually(&server, "/news/folder/crane.png", |s, _| s == 404);
+}

@@ -150,9 +150,9 @@ impl Board {
         for w in &site.warnings {
             println!("warning: {w}");
         }
-        for (i, a) in site.articles.iter().enumerate() {
+        for i in 0..site.articles.len() {
             for w in site.story_warnings(i) {
-                println!("warning: {}: {w}", a.source.display());
+                println!("warning: {w}");
             }
         }
     }

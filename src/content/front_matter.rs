@@ -160,6 +160,9 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// The lead photo's caption and credit (else the photo's own).
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
     pub template: Option<String>,
     pub extra: Option<serde_json::Value>,
     /// Filled from the configured taxonomy keys.
@@ -516,6 +519,8 @@ mod tests {
                 "authors",
                 "image",
                 "image_alt",
+                "image_caption",
+                "image_credit",
                 "template",
                 "extra"
             ]

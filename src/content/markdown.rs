@@ -63,7 +63,24 @@ impl HeadingIds {
 pub enum MarkdownError {
     /// An `@/` link whose target is not an article; the byte offset is in the body.
     BrokenLink { target: String, offset: usize },
+    /// A relative link or image naming no file of the story folder.
+    MissingFile { target: String, offset: usize },
 }
+
+/// What a relative link or image of a story resolves to.
+pub enum Local {
+    /// Not the story's file: rendered as written.
+    Keep,
+    /// A file of the story's folder, at this URL.
+    Url(String),
+    /// A photo: its `<picture>` markup.
+    Picture(String),
+    /// Named like a file of the story folder, which has none such.
+    Missing,
+}
+
+/// Resolves a link's or image's destination; given the alt text for an image.
+pub type LocalFn<'a> = &'a dyn Fn(&str, Option<&str>) -> Local;
 
 /// The syntax definitions, loaded on first use only: most bulletins have no code.
 fn syntaxes() -> &'static SyntaxSet {
@@ -112,6 +129,9 @@ pub struct Settings<'a> {
     /// The site's path under its host (`/bulletin` for a project site),
     /// put before root-relative links and images (`/images/x.png`).
     pub base_path: &'a str,
+    /// The story's own files and photos, for relative links and images
+    /// (and `/static` photos); `None` renders every destination as written.
+    pub local: Option<LocalFn<'a>>,
 }
 
 /// Renders `body`.
@@ -130,6 +150,7 @@ fn render_inner(
         highlight,
         resolve,
         base_path,
+        local,
     } = settings;
     let summary_only = at_marker.is_some();
     let has_more = summary_only && super::has(body, "<!-- more -->");
@@ -227,9 +248,19 @@ fn render_inner(
                 id,
             }) => {
                 depth += 1;
+                let dest_url = match local.map(|f| f(&dest_url, None)) {
+                    Some(Local::Url(url)) => url.into(),
+                    Some(Local::Missing) => {
+                        return Err(MarkdownError::MissingFile {
+                            target: dest_url.to_string(),
+                            offset: range.start,
+                        });
+                    }
+                    _ => destination(dest_url, unsafe_html, base_path),
+                };
                 events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: destination(dest_url, unsafe_html, base_path),
+                    dest_url,
                     title,
                     id,
                 }));
@@ -240,13 +271,59 @@ fn render_inner(
                 title,
                 id,
             }) => {
-                depth += 1;
+                // The alt text is the image's inner text.
+                let mut inner = Vec::new();
+                let mut alt = String::new();
+                for (e, _) in parser.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                let resolved = local.map_or(Local::Keep, |f| f(&dest_url, Some(&alt)));
+                let dest_url = match resolved {
+                    Local::Picture(html) => {
+                        // Alone in its paragraph with a title: a figure.
+                        let alone = matches!(events.last(), Some(Event::Start(Tag::Paragraph)))
+                            && matches!(parser.peek(), Some((Event::End(TagEnd::Paragraph), _)));
+                        if alone && !title.is_empty() {
+                            events.pop();
+                            parser.next();
+                            depth -= 1;
+                            events.push(Event::Html(
+                                format!(
+                                    "<figure>{html}<figcaption>{}</figcaption></figure>\n",
+                                    pulldown_cmark_escape_html(&title)
+                                )
+                                .into(),
+                            ));
+                            if depth == 0 {
+                                first_paragraph_end.get_or_insert(events.len());
+                            }
+                        } else {
+                            events.push(Event::InlineHtml(html.into()));
+                        }
+                        continue;
+                    }
+                    Local::Missing => {
+                        return Err(MarkdownError::MissingFile {
+                            target: dest_url.to_string(),
+                            offset: range.start,
+                        });
+                    }
+                    Local::Url(url) => url.into(),
+                    Local::Keep => destination(dest_url, unsafe_html, base_path),
+                };
                 events.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url: destination(dest_url, unsafe_html, base_path),
+                    dest_url,
                     title,
                     id,
                 }));
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Image));
             }
             Event::FootnoteReference(name) => {
                 let next = footnotes.len() + 1;
@@ -561,6 +638,7 @@ mod tests {
             highlight,
             resolve,
             base_path: "",
+            local: None,
         }
     }
 

@@ -94,6 +94,22 @@ pub struct Article {
     pub links: Vec<String>,
     /// Pixel size of a local `image` (under `static/`), measured at load.
     pub image_size: Option<(usize, usize)>,
+    /// A story folder's path relative to `content/` (`en/news/photo`),
+    /// when the story is one.
+    pub bundle: Option<String>,
+    /// The folder's other files, relative to it (`photo.jpg`,
+    /// `docs/report.pdf`), sorted: published next to the story's page.
+    pub assets: Vec<String>,
+    /// The local file `image` names, relative to the site root: in the
+    /// story folder (`image = "photo.jpg"`) or under `static/`.
+    pub image_source: Option<PathBuf>,
+    /// Photos under `static/` that the body shows (`![…](/images/x.jpg)`),
+    /// relative to the site root.
+    pub static_photos: Vec<PathBuf>,
+    /// Lines of the body's images without alt text.
+    pub missing_alt: Vec<usize>,
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
 }
 
 /// A correction of a story: when it was made, and what it says (plain
@@ -399,7 +415,12 @@ pub fn load_cached(
                     let loaded = before
                         .remove(&path)
                         .flatten()
-                        .filter(|(stamp, _)| FileStamp::of(&path) == Some(*stamp));
+                        .filter(|(stamp, _)| FileStamp::of(&path) == Some(*stamp))
+                        // A story folder's files may have changed under an
+                        // unchanged index.md: read again (one small file).
+                        .filter(|(_, loaded)| {
+                            !matches!(loaded, Loaded::Article(a) if a.bundle.is_some())
+                        });
                     Cached { path, loaded }
                 })
                 .collect();
@@ -435,6 +456,20 @@ fn patch(entries: &mut Vec<Cached>, changed: &[PathBuf]) {
                 && e.path.starts_with(c)
         })
     });
+    // A photo added to, changed in or removed from a story folder: the
+    // folder's stories are read again (their list of files changed).
+    for c in changed.iter().filter(|c| !is_source(c)) {
+        for e in entries.iter_mut() {
+            let is_index = e
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("index."));
+            if is_index && e.path.parent().is_some_and(|dir| c.starts_with(dir)) {
+                e.loaded = None;
+            }
+        }
+    }
     for path in changed.iter().filter(|p| p.is_file() && is_source(p)) {
         if let Err(at) = entries.binary_search_by(|e| path_order(&e.path, path)) {
             let entry = Cached {
@@ -584,8 +619,11 @@ struct Place {
     content_path: String,
     lang: String,
     section: String,
-    /// File stem without a language suffix.
+    /// File stem without a language suffix; a story folder's name.
     stem: String,
+    /// The story folder (relative to `content/`) when the file is its
+    /// `index.md` (`index.txt`, `index.fa.md`, …).
+    bundle: Option<String>,
 }
 
 fn place(content_dir: &Path, path: &Path, config: &Config) -> Place {
@@ -605,17 +643,35 @@ fn place(content_dir: &Path, path: &Path, config: &Config) -> Place {
         lang = Some(parts.remove(0));
     }
     // `story.fa.md`: Zola's suffix convention.
+    // In a story folder, `index.fa.md` is the Persian version whichever
+    // language folder holds it: translations share the folder's files.
     if let Some((base, suffix)) = stem.rsplit_once('.')
         && config.language(suffix).is_some()
     {
-        lang.get_or_insert_with(|| suffix.to_string());
+        if base == "index" {
+            lang = Some(suffix.to_string());
+        } else {
+            lang.get_or_insert_with(|| suffix.to_string());
+        }
         stem = base.to_string();
+    }
+    // `news/photo/index.md`: the story `photo` of the section `news`,
+    // with the folder's other files.
+    let mut bundle = None;
+    if stem == "index"
+        && let Some(folder) = parts.pop()
+    {
+        bundle = content_path
+            .rsplit_once('/')
+            .map(|(dir, _)| dir.to_string());
+        stem = folder;
     }
     Place {
         content_path,
         lang: lang.unwrap_or_else(|| config.default_language.clone()),
         section: parts.join("/"),
         stem,
+        bundle,
     }
 }
 
@@ -877,7 +933,13 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         None if file.is_text => (fm.title.clone(), Body::Plain(wire::blocks(body_text))),
         None => (
             fm.title.clone(),
-            markdown_body(body_text, links.is_empty(), config, budget),
+            // Relative links and photos need the site's paths first, too.
+            markdown_body(
+                body_text,
+                links.is_empty() && file.place.bundle.is_none() && !has(body_text, "](/"),
+                config,
+                budget,
+            ),
         ),
     };
     let title = fm
@@ -898,28 +960,77 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
                 "" => file.place.stem.clone(),
                 s => format!("{s}/{}", file.place.stem),
             });
-    let image_size = fm
-        .image
+    let bundle_files = match &file.place.bundle {
+        Some(folder) => Some(bundle_files(root, folder, path)?),
+        None => None,
+    };
+    let image_source = lead_image(&file, fm.image.as_deref(), root, bundle_files.as_deref())?;
+    let image_size = image_source
         .as_ref()
-        .filter(|img| !img.contains("://"))
-        .and_then(|img| {
-            let path = root.join("static").join(img.trim_start_matches('/'));
-            // Only a regular file is opened: a FIFO or a device would block
-            // the build, and `..` would read outside static/.
-            let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-            let inside = !img.split('/').any(|s| s == "..");
-            (regular && inside)
-                .then(|| imagesize::size(&path).ok())
-                .flatten()
-                .map(|s| (s.width, s.height))
-        });
+        .filter(|p| crate::images::Kind::of_name(&p.to_string_lossy()).is_none())
+        // Only a regular file is opened: a FIFO or a device would block.
+        .filter(|p| std::fs::metadata(root.join(p)).is_ok_and(|m| m.is_file()))
+        .and_then(|p| imagesize::size(root.join(p)).ok())
+        .map(|s| (s.width, s.height));
+    let markdown = matches!(body, Body::Markdown { .. });
+    let photos = match markdown {
+        true => static_images(body_text),
+        false => Vec::new(),
+    };
+    let missing_alt = match markdown {
+        true => images_without_alt(body_text)
+            .into_iter()
+            .map(|offset| Position::of_offset(text, body_offset + offset).line)
+            .collect(),
+        _ => Vec::new(),
+    };
+    if config.images.require_alt
+        && let Some(line) = missing_alt.first()
+    {
+        return Err(Error {
+            position: Some(Position {
+                line: *line,
+                column: 1,
+            }),
+            ..Error::in_file(
+                path,
+                "the image has no alt text, and [images] require_alt = true",
+            )
+        }
+        .with_help(
+            "describe the photo between the brackets: ![Delegates at the opening](photo.jpg)",
+        ));
+    }
+    if config.images.require_alt && fm.image.is_some() && fm.image_alt.is_none() {
+        return Err(file
+            .at_key(
+                "image",
+                "the image has no `image_alt`, and [images] require_alt = true".into(),
+            )
+            .with_help("add image_alt = \"…\" describing the photo"));
+    }
 
     Ok(Loaded::Article(Arc::new(Article {
         template_at: file.key_position("template", fm.template.is_some()),
         body_line: Position::of_offset(text, body_offset).line,
         links,
-        fingerprint: file.fingerprint,
+        fingerprint: match &bundle_files {
+            Some(files) => crate::fingerprint::Fingerprint::new()
+                .with(&file.fingerprint)
+                .with(files)
+                .value(),
+            None => file.fingerprint,
+        },
         image_size,
+        bundle: file.place.bundle.clone(),
+        image_source,
+        static_photos: photos,
+        missing_alt,
+        image_caption: fm.image_caption,
+        image_credit: fm.image_credit,
+        assets: bundle_files
+            .map(|files| files.into_iter().map(|(name, _)| name).collect())
+            .unwrap_or_default(),
         source: file.source,
         content_path: file.place.content_path,
         lang: file.place.lang,
@@ -950,6 +1061,124 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         body,
         body_offset,
     })))
+}
+
+/// The file a front-matter `image` names, relative to the site root: a
+/// relative name in a story folder is one of its files, any other local
+/// name a file under `static/`; an error at the key if it is missing.
+fn lead_image(
+    file: &File,
+    image: Option<&str>,
+    root: &Path,
+    bundle: Option<&[(String, (u64, i128))]>,
+) -> Result<Option<PathBuf>> {
+    // A URL (`https://…`, or any `scheme:`) is no file of the site.
+    let scheme = |i: &str| i.split_once(':').is_some_and(|(s, _)| !s.contains('/'));
+    let Some(image) = image.filter(|i| !scheme(i)) else {
+        return Ok(None);
+    };
+    if image.split('/').any(|s| s == "..") {
+        return Err(file
+            .at_key(
+                "image",
+                format!("the image `{image}` leaves the site's folders"),
+            )
+            .with_help("name a file in the story folder or under static/"));
+    }
+    if let (Some(files), Some(folder)) = (bundle, &file.place.bundle)
+        && !image.starts_with('/')
+    {
+        if files.iter().any(|(name, _)| name == image) {
+            return Ok(Some(Path::new("content").join(folder).join(image)));
+        }
+        return Err(file
+            .at_key("image", format!("the story folder has no file `{image}`"))
+            .with_help(format!(
+                "put {image} in content/{folder}/, or write /{image} for a file under static/"
+            )));
+    }
+    let source = Path::new("static").join(image.trim_start_matches('/'));
+    if !root.join(&source).exists() {
+        return Err(file
+            .at_key("image", format!("the image `{image}` is not in static/ ({} is missing)", source.display()))
+            .with_help("put the file under static/, or move the story into a folder (news/story/index.md) with its photo"));
+    }
+    Ok(Some(source))
+}
+
+/// Photos under `static/` that a Markdown body shows: `](/x.jpg)` targets
+/// of a raster image type, relative to the site root.
+fn static_images(text: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = memchr::memmem::find_iter(text.as_bytes(), b"](/")
+        .filter_map(|at| {
+            let rest = &text[at + 3..];
+            let end = rest.find([')', ' ', '"', '#', '?']).unwrap_or(rest.len());
+            let target = &rest[..end];
+            (crate::images::Kind::of_name(target).is_some()
+                && !target.split('/').any(|s| s == ".."))
+            .then(|| Path::new("static").join(target))
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Offsets of the images in `text` whose alt text is empty: `![](…)`.
+fn images_without_alt(text: &str) -> Vec<usize> {
+    memchr::memmem::find_iter(text.as_bytes(), b"![")
+        .filter(|&at| text[at + 2..].trim_start_matches(' ').starts_with("]("))
+        .collect()
+}
+
+/// The files of the story folder `folder` (relative to `content/`) other
+/// than its stories, with what tells an edited one from an unchanged one
+/// (size and modification time), sorted by name; an error for another
+/// story file in it, which would have no page of its own.
+fn bundle_files(root: &Path, folder: &str, index: &Path) -> Result<Vec<(String, (u64, i128))>> {
+    let dir = root.join("content").join(folder);
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(".")));
+    for entry in walker {
+        let entry = entry
+            .map_err(|e| Error::in_file(&dir, format!("cannot read the story folder: {e}")))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let name = rel
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if is_source(entry.path()) {
+            if entry.depth() == 1 && (name.starts_with("index.") || name == "index") {
+                continue;
+            }
+            return Err(Error::in_file(
+                entry.path(),
+                format!(
+                    "{name} is a story file inside the story folder of {}, which holds one story and its files",
+                    index.display()
+                ),
+            )
+            .with_help("move it out of the folder to make it a story of its own, or name it index.<lang>.md for a translation"));
+        }
+        let meta = entry.metadata().ok();
+        let stamp = meta.map_or((0, 0), |m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128);
+            (m.len(), modified)
+        });
+        files.push((name, stamp));
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// The `[[corrections]]` of a story, oldest first; an error at the entry
@@ -1040,6 +1269,7 @@ fn markdown_body(text: &str, no_links: bool, config: &Config, budget: &TextBudge
                     highlight,
                     resolve: &|_| None,
                     base_path: &config.base_path,
+                    local: None,
                 };
                 markdown::summarize(text, &settings).ok()
             })
@@ -1055,7 +1285,8 @@ fn article_slug(
     title: &str,
     config: &Config,
 ) -> Result<String> {
-    let slug_source = match (&fm.slug, file.is_text && file.split.is_none()) {
+    let headline_slug = file.is_text && file.split.is_none() && file.place.bundle.is_none();
+    let slug_source = match (&fm.slug, headline_slug) {
         (Some(s), _) => s.clone(),
         (None, true) => title.to_string(),
         (None, false) => file.place.stem.clone(),

@@ -149,6 +149,33 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
         files.push(("manifest.webmanifest".into(), Recipe::Manifest));
     }
     files.push(("robots.txt".into(), Recipe::Robots));
+    for (n, photo) in site.photos.photos.iter().enumerate() {
+        for (v, version) in photo.versions.iter().enumerate() {
+            files.push((
+                version.path.trim_start_matches('/').to_string(),
+                Recipe::Photo {
+                    photo: n,
+                    version: v,
+                },
+            ));
+        }
+    }
+    // A story folder's files, next to each of its stories' pages.
+    for (i, a) in site.articles.iter().enumerate() {
+        let Some(folder) = &a.bundle else { continue };
+        let page = site.paths[i].trim_start_matches('/');
+        for name in &a.assets {
+            let source = std::path::Path::new("content").join(folder).join(name);
+            let recipe = match site.photos.index_of(&source) {
+                Some(photo) => Recipe::Original { photo, article: i },
+                None => Recipe::Asset {
+                    article: i,
+                    name: name.clone(),
+                },
+            };
+            files.push((format!("{page}{name}"), recipe));
+        }
+    }
 
     // Keyed by the path in lower case: `News/` and `news/` are one folder
     // on macOS, Windows and most object stores.

@@ -81,6 +81,21 @@ pub enum Recipe {
     SitemapPart(usize),
     SitemapIndex,
     Robots,
+    /// Version `version` of photo `photo` (in `Site::photos`).
+    Photo {
+        photo: usize,
+        version: usize,
+    },
+    /// A story folder's photo under its own name, without its metadata.
+    Original {
+        photo: usize,
+        article: usize,
+    },
+    /// Another file of a story folder, copied as it is.
+    Asset {
+        article: usize,
+        name: String,
+    },
 }
 
 /// A link in a template: a label and a root-relative URL.
@@ -129,6 +144,15 @@ impl Plan {
             Recipe::Manifest => "the web manifest".into(),
             Recipe::SitemapPart(_) | Recipe::SitemapIndex => "the sitemap".into(),
             Recipe::Robots => "robots.txt".into(),
+            Recipe::Photo { photo, .. } => {
+                format!("the photo {}", site.photos.photos[*photo].source.display())
+            }
+            Recipe::Original { article, .. } | Recipe::Asset { article, .. } => {
+                format!(
+                    "the story folder of {}",
+                    site.articles[*article].source.display()
+                )
+            }
         })
     }
 

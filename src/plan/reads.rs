@@ -52,6 +52,12 @@ pub enum Reads<'a> {
     Robots,
     /// Compared by its bytes, not fingerprinted.
     Static(&'a str),
+    /// A photo version, a photo's clean original or a story folder's file:
+    /// its bytes follow from `key` (of the source's bytes or stamp, and
+    /// every parameter).
+    File {
+        key: u64,
+    },
 }
 
 impl Reads<'_> {
@@ -107,6 +113,7 @@ impl Reads<'_> {
             }
             Reads::SitemapIndex { parts } => parts.hash(h),
             Reads::Static(name) => name.hash(h),
+            Reads::File { key } => key.hash(h),
         }
     }
 }
@@ -286,6 +293,18 @@ impl Plan {
                 parts: self.pages.len().div_ceil(SITEMAP_LIMIT),
             },
             Recipe::Robots => Reads::Robots,
+            Recipe::Photo { photo, version } => Reads::File {
+                key: site.photos.photos[*photo].versions[*version].key,
+            },
+            Recipe::Original { photo, .. } => Reads::File {
+                key: site.photos.photos[*photo].original_key,
+            },
+            Recipe::Asset { article, name } => Reads::File {
+                key: crate::fingerprint::Fingerprint::new()
+                    .with(&site.articles[*article].fingerprint)
+                    .with(name)
+                    .value(),
+            },
         }
     }
 

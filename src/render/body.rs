@@ -43,13 +43,19 @@ pub(super) fn render_body(
             };
             let resolve =
                 |target: &str| (site.link_path(target)).map(|path| site.config.relative_url(path));
+            let local = |dest: &str, alt: Option<&str>| local_file(site, a, dest, alt);
             let settings = markdown::Settings {
                 unsafe_html: site.config.markdown.unsafe_html,
                 highlight: site.config.markdown.highlight_code.then_some(highlighter),
                 resolve: &resolve,
                 base_path: &site.config.base_path,
+                local: Some(&local),
             };
-            render(text, &settings).map_err(|MarkdownError::BrokenLink { target, offset }| {
+            render(text, &settings).map_err(|e| {
+                let (target, offset, missing) = match e {
+                    MarkdownError::BrokenLink { target, offset } => (target, offset, false),
+                    MarkdownError::MissingFile { target, offset } => (target, offset, true),
+                };
                 // Placed in the body's text, then moved down to where the
                 // body starts in the file: the file is not read again.
                 let at = Position::of_offset(text, offset);
@@ -62,18 +68,81 @@ pub(super) fn render_body(
                     source_line: text.lines().nth(at.line - 1).map(str::to_owned),
                     ..Error::in_file(
                         &a.source,
-                        format!(
-                            "{} links to {target}, but {} does not exist",
-                            a.source.display(),
-                            missing_file(&target)
-                        ),
+                        match missing {
+                            false => format!(
+                                "{} links to {target}, but {} does not exist",
+                                a.source.display(),
+                                missing_file(&target)
+                            ),
+                            true => format!(
+                                "{} shows or links to {target}, but its story folder has no such file",
+                                a.source.display()
+                            ),
+                        },
                     )
                 }
-                .with_help(
-                    "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
-                )
+                .with_help(match missing {
+                    false => "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
+                    true => "put the file in the story folder (next to index.md), or write /<file> for one under static/",
+                })
             })
         }
+    }
+}
+
+/// What a relative link or image of `a` names: a file of its story
+/// folder (a photo's `<picture>`), a photo under `static/`, or nothing of
+/// the story's.
+fn local_file(site: &Site, a: &Article, dest: &str, alt: Option<&str>) -> markdown::Local {
+    use markdown::Local;
+    if dest.contains(':') || dest.starts_with('#') || dest.starts_with("//") || dest.is_empty() {
+        return Local::Keep;
+    }
+    let cut = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (name, rest) = dest.split_at(cut);
+    let name = name.strip_prefix("./").unwrap_or(name);
+    let config = &site.config;
+    let url = |path: &str| config.relative_url(path);
+    let picture = |source: &std::path::Path| {
+        let photo = site.photos.get(source)?;
+        let alt = alt?;
+        Some(Local::Picture(crate::images::picture(
+            photo,
+            alt,
+            &url,
+            false,
+            crate::images::STORY_SIZES,
+        )))
+    };
+    if let Some(path) = name.strip_prefix('/') {
+        return picture(&std::path::Path::new("static").join(path)).unwrap_or(Local::Keep);
+    }
+    let Some(folder) = &a.bundle else {
+        return Local::Keep;
+    };
+    if a.assets.iter().any(|n| n == name) {
+        let source = std::path::Path::new("content").join(folder).join(name);
+        if rest.is_empty()
+            && let Some(p) = picture(&source)
+        {
+            return p;
+        }
+        let page = site
+            .by_content_path
+            .get(&a.content_path)
+            .map_or("/", |&i| site.paths[i].as_str());
+        return Local::Url(format!("{}{rest}", url(&format!("{page}{name}"))));
+    }
+    // A name with an extension is meant as a file; a folder link may lead
+    // anywhere on the site.
+    match name
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+        && !name.starts_with("..")
+    {
+        true => Local::Missing,
+        false => Local::Keep,
     }
 }
 

@@ -87,6 +87,16 @@ pub struct PageValue<'a> {
     pub authors: &'a [String],
     pub image: Option<String>,
     pub image_alt: Option<&'a str>,
+    /// The lead photo as responsive `<picture>` markup (loaded first), and
+    /// as a card's (lazily, smaller).
+    pub picture: Option<String>,
+    pub thumb: Option<String>,
+    /// The lead photo's caption and credit: the front matter's, else the
+    /// photo's own (EXIF).
+    pub image_caption: Option<&'a str>,
+    pub image_credit: Option<&'a str>,
+    /// URLs of the story folder's files.
+    pub assets: Vec<String>,
     /// Whether the text has fenced code (the page then loads the
     /// highlighting stylesheets).
     pub has_code: bool,
@@ -222,13 +232,17 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     } else {
         description
     };
-    let image_permalink = a.image.as_ref().map(|img| {
-        if img.contains("://") {
-            img.clone()
-        } else {
-            config.absolute_url(&format!("/{}", img.trim_start_matches('/')))
-        }
+    let image_permalink = lead_site_path(site, i).map(|p| match p.contains("://") {
+        true => p,
+        false => config.absolute_url(&p),
     });
+    let size = match a.image_source.as_deref().and_then(|s| site.photos.get(s)) {
+        Some(photo) => Some((
+            photo.largest().width as usize,
+            photo.largest().height as usize,
+        )),
+        None => size,
+    };
     let permalink = config.absolute_url(&site.paths[i]);
     let site_name = config.language(&a.lang).map_or("", |l| l.title.as_str());
     let organization = Agent {
@@ -444,6 +458,8 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
             });
     }
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
+    let photo = a.image_source.as_deref().and_then(|s| site.photos.get(s));
+    let url = |path: &str| config.relative_url(path);
     let value = PageValue {
         title: &a.title,
         slug: &a.slug,
@@ -480,8 +496,23 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         summary,
         taxonomies,
         authors: &a.authors,
-        image: a.image.as_ref().map(|img| asset_url(config, img)),
+        image: lead_url(site, i),
         image_alt: a.image_alt.as_deref(),
+        picture: photo.map(|p| {
+            let alt = a.image_alt.as_deref().unwrap_or("");
+            crate::images::picture(p, alt, &url, true, crate::images::STORY_SIZES)
+        }),
+        thumb: photo.map(|p| {
+            let alt = a.image_alt.as_deref().unwrap_or("");
+            crate::images::picture(p, alt, &url, false, crate::images::CARD_SIZES)
+        }),
+        image_caption: (a.image_caption.as_deref())
+            .or_else(|| photo.and_then(|p| p.facts.caption.as_deref())),
+        image_credit: (a.image_credit.as_deref())
+            .or_else(|| photo.and_then(|p| p.facts.credit.as_deref())),
+        assets: (a.assets.iter())
+            .map(|n| config.relative_url(&format!("{}{n}", site.paths[i])))
+            .collect(),
         has_code: matches!(
             &a.body,
             crate::content::Body::Markdown { has_code: true, .. }
@@ -492,6 +523,27 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),
     };
     Value::from_serializable(&value)
+}
+
+/// The site path of article `i`'s lead image: its photo's widest version,
+/// a story folder's file, or as written (an absolute URL stays as it is).
+fn lead_site_path(site: &Site, i: usize) -> Option<String> {
+    let a = &site.articles[i];
+    let img = a.image.as_ref()?;
+    if let Some(photo) = a.image_source.as_deref().and_then(|s| site.photos.get(s)) {
+        return Some(photo.largest().path.clone());
+    }
+    if img.contains("://") {
+        return Some(img.clone());
+    }
+    Some(match (&a.image_source, &a.bundle) {
+        (Some(s), Some(_)) if s.starts_with("content") => format!("{}{img}", site.paths[i]),
+        _ => format!("/{}", img.trim_start_matches('/')),
+    })
+}
+
+fn lead_url(site: &Site, i: usize) -> Option<String> {
+    lead_site_path(site, i).map(|p| asset_url(&site.config, &p))
 }
 
 /// An image path from front matter: absolute URLs stay, site paths get the base path.

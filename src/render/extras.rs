@@ -57,6 +57,11 @@ impl Renderer {
                 ctx.insert_value("config", self.config_value.clone());
                 self.render_file("redirect.html", &ctx, path)
             }
+            (Recipe::Photo { photo, version }, _) => {
+                self.site.photos.version_bytes(*photo, *version)
+            }
+            (Recipe::Original { photo, .. }, _) => self.site.photos.original_bytes(*photo),
+            (Recipe::Asset { article, name }, _) => self.site.asset_bytes(*article, name),
             (_, Reads::Static(name)) => match self.theme.statics.get(name) {
                 Some(file) => file.read(),
                 None => Err(Error::msg(format!("no static file {name}"))),

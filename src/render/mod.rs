@@ -495,10 +495,8 @@ fn warnings(site: &Site, theme: &Theme) -> Vec<String> {
             "theme string `{key}` is missing for language `{lang}`; add it to i18n/{lang}.toml"
         ));
     }
-    for (i, a) in site.articles.iter().enumerate() {
-        for w in site.story_warnings(i) {
-            warnings.push(format!("{}: {w}", a.source.display()));
-        }
+    for i in 0..site.articles.len() {
+        warnings.extend(site.story_warnings(i));
     }
     warnings
 }

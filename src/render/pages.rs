@@ -402,6 +402,7 @@ impl Renderer {
                 highlight: config.markdown.highlight_code.then_some(&self.highlighter),
                 resolve: &resolve,
                 base_path: &config.base_path,
+                local: None,
             };
             markdown::render(&m.body, &settings)
                 .map(|r| r.html)

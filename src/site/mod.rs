@@ -48,6 +48,8 @@ pub struct Site {
     /// Stories the build left out, and why.
     pub held: Vec<crate::content::Held>,
     pub next_change: Option<crate::content::NextChange>,
+    /// Every photo the stories show, probed.
+    pub photos: std::sync::Arc<crate::images::Photos>,
 }
 
 impl Site {
@@ -120,7 +122,14 @@ impl Site {
             || collect_sections(&config, &articles, metas),
         );
         Errors::result(reserved_sections(&config, &articles, &sections))?;
+        let photos = std::sync::Arc::new(crate::images::Photos::probe(
+            root,
+            &config.images,
+            config.slugify,
+            photo_sources(root, &articles),
+        )?);
         Ok(Site {
+            photos,
             root: root.to_path_buf(),
             config,
             articles,
@@ -136,14 +145,25 @@ impl Site {
         })
     }
 
+    /// The bytes of the file `name` of article `i`'s story folder.
+    pub fn asset_bytes(&self, i: usize, name: &str) -> Result<Vec<u8>, Error> {
+        let folder = self.articles[i].bundle.as_deref().unwrap_or_default();
+        let source = self.root.join("content").join(folder).join(name);
+        std::fs::read(&source).map_err(|e| Error::io(&source, e))
+    }
+
     /// What is worth fixing in article `i` that does not stop the build,
-    /// each said in a sentence: `bulletin build` prints these, and
+    /// each said in a sentence that starts with where (`file:line:`): `bulletin build` prints these, and
     /// `bulletin status` counts the stories that have any.
     pub fn story_warnings(&self, i: usize) -> Vec<String> {
         let a = &self.articles[i];
         let mut warnings = Vec::new();
+        let source = a.source.display();
         if a.image.is_some() && a.image_alt.is_none() {
-            warnings.push("the image has no `image_alt` text".to_string());
+            warnings.push(format!("{source}: the image has no `image_alt` text"));
+        }
+        for line in &a.missing_alt {
+            warnings.push(format!("{source}:{line}: the image has no alt text"));
         }
         warnings
     }
@@ -220,7 +240,11 @@ impl Site {
             && old.updated == new.updated
             && old.taxonomies == new.taxonomies
             && old.draft == new.draft
-            && old.aliases == new.aliases;
+            && old.aliases == new.aliases
+            // The files it publishes and the photos it shows are planned.
+            && old.assets == new.assets
+            && old.image_source == new.image_source
+            && old.static_photos == new.static_photos;
         if !same {
             return false;
         }
@@ -314,6 +338,38 @@ fn permalink(config: &Config, a: &Article) -> Result<String, Error> {
     }
     path.push('/');
     Ok(path)
+}
+
+/// The photos the stories show, relative to the site root, sorted: every
+/// raster file of a story folder, lead images, and the `static/` photos
+/// bodies show (those that exist; a missing one is a broken link).
+fn photo_sources(
+    root: &std::path::Path,
+    articles: &[std::sync::Arc<Article>],
+) -> Vec<std::path::PathBuf> {
+    use crate::images::Kind;
+    let mut sources = Vec::new();
+    for a in articles {
+        if let Some(folder) = &a.bundle {
+            for name in a.assets.iter().filter(|n| Kind::of_name(n).is_some()) {
+                sources.push(std::path::Path::new("content").join(folder).join(name));
+            }
+        }
+        if let Some(image) = &a.image_source
+            && Kind::of_name(&image.to_string_lossy()).is_some()
+        {
+            sources.push(image.clone());
+        }
+        sources.extend(
+            a.static_photos
+                .iter()
+                .filter(|p| root.join(p).exists())
+                .cloned(),
+        );
+    }
+    sources.sort();
+    sources.dedup();
+    sources
 }
 
 /// The folder of each language's corrections page: `/fa/corrections/`.

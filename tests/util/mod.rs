@@ -196,3 +196,82 @@ pub fn wire(dateline: &str, headline: &str) -> String {
         "{dateline}\n  • {headline}\n\nFirst paragraph of the story.\n\nA sub-heading here\n\nSecond paragraph, with <b>markup</b> & an ampersand.\n"
     )
 }
+
+/// A real PNG of `w` × `h` pixels: a gradient, so it compresses like a photo.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A real JPEG of `w` × `h` pixels.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 3 % 256) as u8,
+            ((x + y) % 256) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// `jpeg` with an EXIF block: orientation, a description, an artist and a
+/// GPS position (which must never be published).
+pub fn jpeg_with_exif(
+    w: u32,
+    h: u32,
+    orientation: u16,
+    description: &str,
+    artist: &str,
+) -> Vec<u8> {
+    use img_parts::ImageEXIF;
+    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(jpeg(w, h).into()).unwrap();
+    jpeg.set_exif(Some(exif_block(orientation, description, artist).into()));
+    jpeg.encoder().bytes().to_vec()
+}
+
+/// A little-endian TIFF block of EXIF: Orientation, ImageDescription and
+/// Artist in IFD0, and a GPS IFD with a latitude reference.
+fn exif_block(orientation: u16, description: &str, artist: &str) -> Vec<u8> {
+    let mut desc = description.as_bytes().to_vec();
+    desc.push(0);
+    let mut art = artist.as_bytes().to_vec();
+    art.push(0);
+    let entries = 4u16;
+    let ifd0_len = 2 + 12 * entries as usize + 4;
+    let data_at = 8 + ifd0_len;
+    let gps_at = data_at + desc.len() + art.len();
+    let mut t = b"II*\0".to_vec();
+    t.extend_from_slice(&8u32.to_le_bytes());
+    t.extend_from_slice(&entries.to_le_bytes());
+    let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32| {
+        t.extend_from_slice(&tag.to_le_bytes());
+        t.extend_from_slice(&kind.to_le_bytes());
+        t.extend_from_slice(&count.to_le_bytes());
+        t.extend_from_slice(&value.to_le_bytes());
+    };
+    entry(&mut t, 0x010E, 2, desc.len() as u32, data_at as u32);
+    entry(&mut t, 0x0112, 3, 1, u32::from(orientation));
+    entry(
+        &mut t,
+        0x013B,
+        2,
+        art.len() as u32,
+        (data_at + desc.len()) as u32,
+    );
+    entry(&mut t, 0x8825, 4, 1, gps_at as u32);
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(&desc);
+    t.extend_from_slice(&art);
+    // GPS IFD: GPSLatitudeRef = "N".
+    t.extend_from_slice(&1u16.to_le_bytes());
+    entry(&mut t, 0x0001, 2, 2, u32::from_le_bytes([b'N', 0, 0, 0]));
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t
+}

@@ -1,0 +1,738 @@
+//! Photos: what the site knows of each raster image its stories show (size
+//! as displayed, orientation, caption and credit, a hash of its bytes), the
+//! responsive versions it is published in, and the making of them.
+//!
+//! Crates: `image` decodes (zune-jpeg inside, the fastest pure-Rust JPEG
+//! decoder) and applies EXIF orientation; `fast_image_resize` scales with
+//! SIMD convolution, several times faster than `image`'s own resize;
+//! `webp` (libwebp, built from its C sources) encodes lossy WebP, which
+//! `image` cannot; `jpeg-encoder` writes the JPEG fallback with SIMD;
+//! `kamadak-exif` reads caption, credit and date; `img-parts` removes
+//! metadata segments from an original without decoding it. AVIF was left
+//! out: rav1e encodes a 1600-pixel photo in about a second on this machine,
+//! which would take the first build of a photo desk past its budget.
+//!
+//! Probing a photo reads its bytes once (for the hash that names its
+//! versions); what it found is kept in `.bulletin-cache/images/probe.bin`
+//! by path, size and modification time, so a rebuild reads no photo. Made
+//! versions are kept in `.bulletin-cache/images/` under a key of the
+//! photo's bytes and every parameter, so nothing is encoded twice.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ImagesConfig;
+use crate::error::{Error, Result};
+
+/// Bumped when what is made from a photo changes: every key changes too.
+const PIPELINE: u32 = 1;
+
+/// The cache folder, relative to the site root.
+pub const CACHE_DIR: &str = ".bulletin-cache/images";
+
+/// The file formats bulletin decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl Kind {
+    /// The kind a name's extension says, for raster images only.
+    pub fn of_name(name: &str) -> Option<Kind> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "jpg" | "jpeg" => Some(Kind::Jpeg),
+            "png" => Some(Kind::Png),
+            "webp" => Some(Kind::Webp),
+            _ => None,
+        }
+    }
+}
+
+/// A format a version is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Webp,
+    Jpeg,
+    Png,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        }
+    }
+}
+
+/// What probing a photo found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Facts {
+    /// Size as displayed (EXIF orientation applied).
+    pub width: u32,
+    pub height: u32,
+    pub kind: Kind,
+    /// EXIF orientation, 1 to 8.
+    pub orientation: u16,
+    pub hash: u64,
+    /// EXIF ImageDescription, Artist / Copyright, DateTimeOriginal.
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub taken: Option<String>,
+}
+
+/// One version of a photo: a width in one format, at a site path.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+    /// Site path: `/images/harbour-3f2a9c01d4-800.webp`.
+    pub path: String,
+    /// The cache key of its bytes.
+    pub key: u64,
+}
+
+/// A photo the site shows.
+#[derive(Debug)]
+pub struct Photo {
+    /// Relative to the site root: `content/en/news/x/harbour.jpg`.
+    pub source: PathBuf,
+    pub facts: Facts,
+    /// Widest last; modern formats first within a width.
+    pub versions: Vec<Version>,
+    /// The cache key of the full-size copy without metadata (a story
+    /// folder's photo, published under its own name).
+    pub original_key: u64,
+    /// Whether every version is in the cache (made at most once a build).
+    made: OnceLock<std::result::Result<(), String>>,
+}
+
+impl Photo {
+    /// The fallback format: JPEG, or PNG for a PNG (which may have alpha).
+    pub fn fallback(&self) -> Format {
+        match self.facts.kind {
+            Kind::Png => Format::Png,
+            _ => Format::Jpeg,
+        }
+    }
+
+    /// The widest fallback version: for `og:image`, feeds and `page.image`.
+    pub fn largest(&self) -> &Version {
+        let fallback = self.fallback();
+        (self.versions.iter().rev())
+            .find(|v| v.format == fallback)
+            .expect("every photo has a fallback version")
+    }
+}
+
+/// Every photo of the site, by source path.
+#[derive(Debug, Default)]
+pub struct Photos {
+    pub photos: Vec<Photo>,
+    by_source: HashMap<PathBuf, usize>,
+    config: ImagesConfig,
+    root: PathBuf,
+}
+
+/// One probe cache entry: the stamp it was made for, and the facts.
+#[derive(Serialize, Deserialize)]
+struct Probed {
+    len: u64,
+    modified: i128,
+    facts: Facts,
+}
+
+fn stamp(meta: &std::fs::Metadata) -> (u64, i128) {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    (meta.len(), modified)
+}
+
+impl Photos {
+    /// Probes `sources` (relative to `root`), reusing the probe cache.
+    /// An error names each photo that is no regular file, empty, of a format
+    /// bulletin cannot read, or too large to decode.
+    pub fn probe(
+        root: &Path,
+        config: &ImagesConfig,
+        slugify: crate::config::Slugify,
+        sources: Vec<PathBuf>,
+    ) -> std::result::Result<Photos, crate::error::Errors> {
+        use rayon::prelude::*;
+        let cache_file = root.join(CACHE_DIR).join("probe.bin");
+        let cached: HashMap<PathBuf, Probed> = std::fs::read(&cache_file)
+            .ok()
+            .and_then(|b| bincode::deserialize(&b).ok())
+            .unwrap_or_default();
+        let results: Vec<Result<(PathBuf, Probed)>> = sources
+            .par_iter()
+            .map(|source| {
+                let path = root.join(source);
+                let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+                if !meta.is_file() {
+                    return Err(Error::in_file(
+                        source,
+                        "the photo is not a regular file (a folder, a FIFO or a device)",
+                    )
+                    .with_help("put the image file itself here"));
+                }
+                let (len, modified) = stamp(&meta);
+                if let Some(p) = cached.get(source)
+                    && p.len == len
+                    && p.modified == modified
+                {
+                    let facts = p.facts.clone();
+                    return Ok((
+                        source.clone(),
+                        Probed {
+                            len,
+                            modified,
+                            facts,
+                        },
+                    ));
+                }
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                let facts = probe_bytes(&bytes, config).map_err(|m| {
+                    Error::in_file(source, m).with_help(
+                        "replace it with a JPEG, PNG or WebP photo that opens in an image viewer",
+                    )
+                })?;
+                Ok((
+                    source.clone(),
+                    Probed {
+                        len,
+                        modified,
+                        facts,
+                    },
+                ))
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut probed = HashMap::new();
+        for r in results {
+            match r {
+                Ok((source, p)) => {
+                    probed.insert(source, p);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        crate::error::Errors::result(errors)?;
+        // Kept for the next build: only what this one has.
+        if !probed.is_empty() || cache_file.exists() {
+            let _ = std::fs::create_dir_all(root.join(CACHE_DIR));
+            if let Ok(bytes) = bincode::serialize(&probed) {
+                let tmp = cache_file.with_extension("tmp");
+                if std::fs::write(&tmp, bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, &cache_file);
+                }
+            }
+        }
+        let mut photos = Photos {
+            config: config.clone(),
+            root: root.to_path_buf(),
+            ..Photos::default()
+        };
+        for source in sources {
+            let facts = probed.remove(&source).expect("probed above").facts;
+            let photo = photos.photo(source.clone(), facts, slugify);
+            photos.by_source.insert(source, photos.photos.len());
+            photos.photos.push(photo);
+        }
+        Ok(photos)
+    }
+
+    /// The versions `facts` are published in.
+    fn photo(&self, source: PathBuf, facts: Facts, slugify: crate::config::Slugify) -> Photo {
+        let c = &self.config;
+        let name_hash = key(&[facts.hash, u64::from(c.quality), u64::from(PIPELINE)]);
+        let stem = source
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = crate::locale::slug::slugify(&stem, slugify);
+        let stem = if stem.is_empty() {
+            "photo".to_string()
+        } else {
+            stem
+        };
+        let mut widths: Vec<u32> = c
+            .widths
+            .iter()
+            .copied()
+            .filter(|&w| w < facts.width)
+            .collect();
+        let widest = c.widths.iter().copied().max().unwrap_or(facts.width);
+        // Never upscaled: a photo narrower than the widest width is also
+        // offered at its own width.
+        if facts.width <= widest {
+            widths.push(facts.width);
+        }
+        widths.sort_unstable();
+        widths.dedup();
+        let fallback = match facts.kind {
+            Kind::Png => Format::Png,
+            _ => Format::Jpeg,
+        };
+        let mut formats: Vec<Format> = c
+            .formats
+            .iter()
+            .filter(|f| f.as_str() == "webp")
+            .map(|_| Format::Webp)
+            .collect();
+        formats.push(fallback);
+        let mut versions = Vec::new();
+        for &w in &widths {
+            let h = ((u64::from(facts.height) * u64::from(w) + u64::from(facts.width) / 2)
+                / u64::from(facts.width))
+            .max(1) as u32;
+            for &format in &formats {
+                versions.push(Version {
+                    width: w,
+                    height: h,
+                    format,
+                    path: format!(
+                        "/images/{stem}-{:010x}-{w}.{}",
+                        name_hash & 0xff_ffff_ffff,
+                        format.extension()
+                    ),
+                    key: key(&[name_hash, u64::from(w), format as u64]),
+                });
+            }
+        }
+        Photo {
+            original_key: key(&[name_hash, 0, 99]),
+            source,
+            facts,
+            versions,
+            made: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self, source: &Path) -> Option<&Photo> {
+        self.by_source.get(source).map(|&n| &self.photos[n])
+    }
+
+    pub fn index_of(&self, source: &Path) -> Option<usize> {
+        self.by_source.get(source).copied()
+    }
+
+    /// The bytes of version `v` of photo `n`, made (with all the photo's
+    /// versions, from one decode) if the cache lacks them.
+    pub fn version_bytes(&self, n: usize, v: usize) -> Result<Vec<u8>> {
+        let photo = &self.photos[n];
+        let version = &photo.versions[v];
+        let path = self.cache_path(version.key, version.format);
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        photo
+            .made
+            .get_or_init(|| self.make(photo).map_err(|e| e.message))
+            .clone()
+            .map_err(|m| Error::in_file(&photo.source, m))?;
+        std::fs::read(&path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// The photo's full-size copy without metadata: a JPEG or PNG whose
+    /// orientation is upright has its metadata segments removed; any other
+    /// is decoded, turned upright and encoded again.
+    pub fn original_bytes(&self, n: usize) -> Result<Vec<u8>> {
+        let photo = &self.photos[n];
+        let format = photo.fallback();
+        let path = self.cache_path(photo.original_key, format);
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        let source = self.root.join(&photo.source);
+        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
+        let stripped = match (photo.facts.kind, photo.facts.orientation) {
+            (Kind::Jpeg, 1) => strip_jpeg(bytes.clone()),
+            (Kind::Png, 1) => strip_png(bytes.clone()),
+            _ => None,
+        };
+        let out = match stripped {
+            Some(out) => out,
+            None => {
+                let image =
+                    decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
+                encode(&image, format, self.config.quality)
+                    .map_err(|m| Error::in_file(&photo.source, m))?
+            }
+        };
+        self.store(&path, &out);
+        Ok(out)
+    }
+
+    fn cache_path(&self, key: u64, format: Format) -> PathBuf {
+        self.root
+            .join(CACHE_DIR)
+            .join(format!("{key:016x}.{}", format.extension()))
+    }
+
+    /// Writes to the cache; a cache that cannot be written only costs time.
+    fn store(&self, path: &Path, bytes: &[u8]) {
+        let _ = std::fs::create_dir_all(self.root.join(CACHE_DIR));
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
+        }
+    }
+
+    /// Decodes the photo once and writes every version the cache lacks.
+    fn make(&self, photo: &Photo) -> Result<()> {
+        let source = self.root.join(&photo.source);
+        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
+        let image = decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
+        drop(bytes);
+        let mut resized: Option<(u32, image::DynamicImage)> = None;
+        for v in &photo.versions {
+            let path = self.cache_path(v.key, v.format);
+            if path.exists() {
+                continue;
+            }
+            if resized.as_ref().is_none_or(|(w, _)| *w != v.width) {
+                resized = Some((v.width, resize(&image, v.width, v.height)?));
+            }
+            let (_, scaled) = resized.as_ref().expect("made above");
+            let out = encode(scaled, v.format, self.config.quality)
+                .map_err(|m| Error::in_file(&photo.source, m))?;
+            self.store(&path, &out);
+        }
+        Ok(())
+    }
+
+    /// Removes cached files this build does not use.
+    pub fn prune(&self) {
+        let used: std::collections::HashSet<String> = self
+            .photos
+            .iter()
+            .flat_map(|p| {
+                let original = format!("{:016x}.{}", p.original_key, p.fallback().extension());
+                p.versions
+                    .iter()
+                    .map(|v| format!("{:016x}.{}", v.key, v.format.extension()))
+                    .chain(std::iter::once(original))
+            })
+            .collect();
+        let Ok(entries) = std::fs::read_dir(self.root.join(CACHE_DIR)) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name != "probe.bin" && !used.contains(&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// The `sizes` of a photo in the story's column (`--measure`, 42rem, at
+/// most the viewport less its padding).
+pub const STORY_SIZES: &str = "(max-width: 44rem) calc(100vw - 2rem), 42rem";
+/// The `sizes` of a card's photo.
+pub const CARD_SIZES: &str = "(max-width: 42rem) calc(100vw - 2rem), 22rem";
+
+/// `<picture>` markup for `photo`: a `<source>` per modern format and an
+/// `<img>` of the fallback format, each with every width, and the size
+/// of the widest so nothing shifts while it loads. `url` makes a site path
+/// a URL; `lead` loads it first (`fetchpriority="high"`), else lazily.
+pub fn picture(
+    photo: &Photo,
+    alt: &str,
+    url: &dyn Fn(&str) -> String,
+    lead: bool,
+    sizes: &str,
+) -> String {
+    use std::fmt::Write;
+    let srcset = |format: Format| {
+        photo
+            .versions
+            .iter()
+            .filter(|v| v.format == format)
+            .map(|v| format!("{} {}w", url(&v.path), v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fallback = photo.fallback();
+    let largest = photo.largest();
+    let mut html = String::from("<picture>");
+    let mut modern: Vec<Format> = photo
+        .versions
+        .iter()
+        .map(|v| v.format)
+        .filter(|f| *f != fallback)
+        .collect();
+    modern.dedup();
+    for format in modern {
+        let _ = write!(
+            html,
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">",
+            format.mime(),
+            srcset(format)
+        );
+    }
+    let loading = if lead {
+        "fetchpriority=\"high\" decoding=\"async\""
+    } else {
+        "loading=\"lazy\" decoding=\"async\""
+    };
+    let _ = write!(
+        html,
+        "<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\" {loading}></picture>",
+        url(&largest.path),
+        srcset(fallback),
+        largest.width,
+        largest.height,
+        escape(alt),
+    );
+    html
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// A key from numbers.
+fn key(parts: &[u64]) -> u64 {
+    let mut bytes = Vec::with_capacity(parts.len() * 8);
+    for p in parts {
+        bytes.extend_from_slice(&p.to_le_bytes());
+    }
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
+/// Size, orientation and metadata of a photo's bytes, without decoding its
+/// pixels.
+pub fn probe_bytes(bytes: &[u8], config: &ImagesConfig) -> std::result::Result<Facts, String> {
+    if bytes.is_empty() {
+        return Err("the photo is an empty file".into());
+    }
+    let kind = match imagesize::image_type(bytes) {
+        Ok(imagesize::ImageType::Jpeg) => Kind::Jpeg,
+        Ok(imagesize::ImageType::Png) => Kind::Png,
+        Ok(imagesize::ImageType::Webp) => Kind::Webp,
+        Ok(other) => {
+            return Err(format!(
+                "the photo is a {other:?} image, which bulletin does not publish as a photo"
+            ));
+        }
+        Err(_) => {
+            return Err("the file is not an image bulletin can read (JPEG, PNG or WebP)".into());
+        }
+    };
+    let size = imagesize::blob_size(bytes)
+        .map_err(|_| "the image is truncated or damaged: its size cannot be read".to_string())?;
+    let (w, h) = (size.width as u64, size.height as u64);
+    if w == 0 || h == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if w * h > config.max_pixels {
+        return Err(format!(
+            "the image is {w} × {h} pixels, more than the {} that may be decoded ([images] max_pixels in site.toml)",
+            config.max_pixels
+        ));
+    }
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(bytes))
+        .ok();
+    let field = |tag: exif::Tag| {
+        let f = exif.as_ref()?.get_field(tag, exif::In::PRIMARY)?;
+        match &f.value {
+            exif::Value::Ascii(parts) => {
+                let text: String = parts
+                    .iter()
+                    .map(|p| String::from_utf8_lossy(p).trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let text: String = text.chars().filter(|c| !c.is_control()).collect();
+                (!text.is_empty()).then_some(text)
+            }
+            _ => None,
+        }
+    };
+    let orientation = exif
+        .as_ref()
+        .and_then(|e| e.get_field(exif::Tag::Orientation, exif::In::PRIMARY))
+        .and_then(|f| f.value.get_uint(0))
+        .filter(|o| (1..=8).contains(o))
+        .map_or(1, |o| o as u16);
+    let (width, height) = if orientation >= 5 { (h, w) } else { (w, h) };
+    Ok(Facts {
+        width: width as u32,
+        height: height as u32,
+        kind,
+        orientation,
+        hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        caption: field(exif::Tag::ImageDescription),
+        credit: field(exif::Tag::Artist).or_else(|| field(exif::Tag::Copyright)),
+        taken: field(exif::Tag::DateTimeOriginal),
+    })
+}
+
+/// Decodes with the size bound of `config`, upright.
+fn decode(bytes: &[u8], config: &ImagesConfig) -> std::result::Result<image::DynamicImage, String> {
+    use image::ImageDecoder;
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("the image cannot be read: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(config.max_pixels.saturating_mul(4).saturating_add(64 << 20));
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| format!("the image is damaged or of an unknown format: {e}"))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder)
+        .map_err(|e| format!("the image is truncated or damaged: {e}"))?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Scales to `width` × `height` with a Lanczos filter.
+fn resize(image: &image::DynamicImage, width: u32, height: u32) -> Result<image::DynamicImage> {
+    use fast_image_resize as fr;
+    if image.width() == width && image.height() == height {
+        return Ok(image.clone());
+    }
+    let alpha = image.color().has_alpha();
+    let (src, pixel) = if alpha {
+        (image.to_rgba8().into_raw(), fr::PixelType::U8x4)
+    } else {
+        (image.to_rgb8().into_raw(), fr::PixelType::U8x3)
+    };
+    let src = fr::images::Image::from_vec_u8(image.width(), image.height(), src, pixel)
+        .map_err(|e| Error::msg(format!("resizing: {e}")))?;
+    let mut dst = fr::images::Image::new(width, height, pixel);
+    let options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    fr::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| Error::msg(format!("resizing: {e}")))?;
+    let raw = dst.into_vec();
+    Ok(if alpha {
+        image::DynamicImage::ImageRgba8(
+            image::RgbaImage::from_raw(width, height, raw).expect("sized buffer"),
+        )
+    } else {
+        image::DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(width, height, raw).expect("sized buffer"),
+        )
+    })
+}
+
+/// Encodes pixels: nothing of the source's metadata goes along.
+fn encode(
+    image: &image::DynamicImage,
+    format: Format,
+    quality: u8,
+) -> std::result::Result<Vec<u8>, String> {
+    let (w, h) = (image.width(), image.height());
+    match format {
+        Format::Webp => {
+            let memory = if image.color().has_alpha() {
+                let rgba = image.to_rgba8();
+                webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(f32::from(quality))
+            } else {
+                let rgb = image.to_rgb8();
+                webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(f32::from(quality))
+            };
+            Ok(memory.to_vec())
+        }
+        Format::Jpeg => {
+            let rgb = image.to_rgb8();
+            let (w16, h16) = (
+                u16::try_from(w).map_err(|_| "too wide for JPEG")?,
+                u16::try_from(h).map_err(|_| "too tall for JPEG")?,
+            );
+            let mut out = Vec::new();
+            jpeg_encoder::Encoder::new(&mut out, quality)
+                .encode(rgb.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb)
+                .map_err(|e| format!("encoding JPEG: {e}"))?;
+            Ok(out)
+        }
+        Format::Png => {
+            use image::ImageEncoder;
+            let rgba = image.to_rgba8();
+            let mut out = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut out)
+                .write_image(rgba.as_raw(), w, h, image::ExtendedColorType::Rgba8)
+                .map_err(|e| format!("encoding PNG: {e}"))?;
+            Ok(out)
+        }
+    }
+}
+
+/// A JPEG without its EXIF, XMP, IPTC and comment segments (ICC colour
+/// profiles and Adobe's colour transform stay: they change how it looks).
+fn strip_jpeg(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(bytes.into()).ok()?;
+    jpeg.segments_mut().retain(|s| {
+        let m = s.marker();
+        let app = (0xE1..=0xEF).contains(&m);
+        let icc = m == 0xE2 && s.contents().starts_with(b"ICC_PROFILE");
+        let adobe = m == 0xEE;
+        !(app && !icc && !adobe) && m != 0xFE
+    });
+    Some(jpeg.encoder().bytes().to_vec())
+}
+
+/// A PNG without its text, EXIF and time chunks.
+fn strip_png(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    let mut png = img_parts::png::Png::from_bytes(bytes.into()).ok()?;
+    for kind in [*b"tEXt", *b"zTXt", *b"iTXt", *b"eXIf", *b"tIME"] {
+        png.remove_chunks_by_type(kind);
+    }
+    Some(png.encoder().bytes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_bytes_are_named_not_panics() {
+        let config = ImagesConfig::default();
+        assert!(probe_bytes(b"", &config).unwrap_err().contains("empty"));
+        assert!(probe_bytes(b"hello world, no image", &config).is_err());
+        // A PNG header claiming 30,000 x 30,000 pixels.
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+        png.extend_from_slice(b"IHDR");
+        png.extend_from_slice(&30000u32.to_be_bytes());
+        png.extend_from_slice(&30000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let e = probe_bytes(&png, &config).unwrap_err();
+        assert!(e.contains("30000 × 30000"), "{e}");
+        // Truncated after the header: probing passes, decoding says so.
+        let mut small = png.clone();
+        small[16..20].copy_from_slice(&10u32.to_be_bytes());
+        small[20..24].copy_from_slice(&10u32.to_be_bytes());
+        assert!(probe_bytes(&small, &config).is_ok());
+        assert!(decode(&small, &config).is_err());
+    }
+}
