@@ -204,6 +204,8 @@ fn new_and_init_make_sites_that_build() {
         .status()
         .unwrap();
     assert!(ok.success());
+    let ignored = std::fs::read_to_string(site_dir.join(".gitignore")).unwrap();
+    assert!(ignored.contains("/.bulletin-cache") && ignored.contains("/public"));
     let ok = std::process::Command::new(bin)
         .args([
             "new",

@@ -26,7 +26,7 @@ pub fn run(args: Args) -> Result<(), Errors> {
             .with_help("start the site in a new folder, or add --force (which still never overwrites a file)")
             .into());
     }
-    let files: [(&str, &str); 4] = [
+    let files: [(&str, &str); 5] = [
         ("site.toml", include_str!("init/site.toml")),
         (
             "content/en/news/_index.md",
@@ -37,6 +37,8 @@ pub fn run(args: Args) -> Result<(), Errors> {
             include_str!("init/welcome.md"),
         ),
         ("static/.gitkeep", ""),
+        // The output, and photo versions made again from the photos.
+        (".gitignore", "/public\n/.bulletin-cache\n"),
     ];
     for (path, text) in files {
         let path = dir.join(path);

@@ -405,19 +405,24 @@ impl Photos {
         let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
         let image = decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
         drop(bytes);
-        let mut resized: Option<(u32, image::DynamicImage)> = None;
-        for v in &photo.versions {
-            let path = self.cache_path(v.key, v.format);
-            if path.exists() {
-                continue;
+        // Widest first, each width scaled from the one before it: the
+        // full-size photo is scaled once, not once per width.
+        let mut from = image;
+        let mut widths: Vec<(u32, u32)> =
+            photo.versions.iter().map(|v| (v.width, v.height)).collect();
+        widths.sort_unstable_by(|a, b| b.cmp(a));
+        widths.dedup();
+        for (width, height) in widths {
+            let missing: Vec<&Version> = (photo.versions.iter())
+                .filter(|v| v.width == width && !self.cache_path(v.key, v.format).exists())
+                .collect();
+            let scaled = resize(&from, width, height)?;
+            for v in missing {
+                let out = encode(&scaled, v.format, self.config.quality)
+                    .map_err(|m| Error::in_file(&photo.source, m))?;
+                self.store(&self.cache_path(v.key, v.format), &out);
             }
-            if resized.as_ref().is_none_or(|(w, _)| *w != v.width) {
-                resized = Some((v.width, resize(&image, v.width, v.height)?));
-            }
-            let (_, scaled) = resized.as_ref().expect("made above");
-            let out = encode(scaled, v.format, self.config.quality)
-                .map_err(|m| Error::in_file(&photo.source, m))?;
-            self.store(&path, &out);
+            from = scaled;
         }
         Ok(())
     }

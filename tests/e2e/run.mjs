@@ -143,6 +143,33 @@ try {
     }
   }
 
+  // On a phone the lead photo is a small version, and nothing shifts as
+  // photos load.
+  for (const lang of ["en", "fa", "ru"]) {
+    const path = pages[lang].corrected;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const page = await context.newPage();
+    const sizes = new Map();
+    page.on("response", async (r) => {
+      if (r.request().resourceType() === "image") {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        sizes.set(r.url(), body.length);
+      }
+    });
+    await page.addInitScript(() => {
+      window.__cls = 0;
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.goto(base + encodeURI(path), { waitUntil: "load" });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    const lead = await page.evaluate(() => document.querySelector(".lead img")?.currentSrc || "");
+    const bytes = sizes.get(lead);
+    check(`${lang} ${path}: the lead photo on a 390 px phone is at most 120 KB`, lead && bytes !== undefined && bytes <= 120 * 1024, `${lead}: ${bytes} bytes`);
+    const cls = await page.evaluate(() => window.__cls);
+    check(`${lang} ${path}: no layout shift`, cls === 0, `CLS ${cls}`);
+    await context.close();
+  }
+
   // The language switcher lands on the translation.
   {
     const { page, context } = await open(pages.en.article);
