@@ -294,7 +294,7 @@ fn article_images_get_their_size_and_a_warning_without_alt_text() {
     assert!(!html.contains("-800.png"), "never upscaled: {html}");
     let og = html.split("og:image\" content=\"").nth(1).unwrap();
     assert!(
-        og.starts_with("https://example.org/images/photo-") && og[..80].contains("-640.png"),
+        og.starts_with("https://example.org/images/photo-") && og[..80].contains("-share.jpg"),
         "{og}"
     );
 }

@@ -129,7 +129,7 @@ fn photos_are_responsive_upright_and_stripped() {
     let img = image::load_from_memory(&bytes).unwrap();
     assert_eq!((img.width(), img.height()), (600, 900));
     // Nothing of the source's metadata is published: not in the versions,
-    // not in the story's own copy.
+    // not in the story's own copy (its widest version).
     let original = std::fs::read(site.public("news/harbour/harbour.jpg")).unwrap();
     let upright = image::load_from_memory(&original).unwrap();
     assert_eq!((upright.width(), upright.height()), (600, 900));
@@ -148,21 +148,28 @@ fn photos_are_responsive_upright_and_stripped() {
 }
 
 #[test]
-fn an_upright_jpeg_is_published_with_its_metadata_removed_not_reencoded() {
+fn a_folder_photo_under_its_own_name_is_its_widest_version_never_the_camera_file() {
     let site = Site::new(SITE);
     site.write("content/en/news/x/index.md", story("", "Text."));
-    let source = util::jpeg_with_exif(700, 500, 1, "Secret place", "Someone");
+    let source = util::jpeg_with_exif(2000, 1000, 1, "Secret place", "Someone");
     site.write("content/en/news/x/harbour.jpg", &source);
     site.build_ok();
     let published = std::fs::read(site.public("news/x/harbour.jpg")).unwrap();
-    assert!(published.len() < source.len());
     assert!(!published.windows(6).any(|w| w == b"Secret"));
-    // The same pixels: the compressed image data is untouched.
-    let (a, b) = (
-        image::load_from_memory(&source).unwrap().to_rgb8(),
-        image::load_from_memory(&published).unwrap().to_rgb8(),
+    let img = image::load_from_memory(&published).unwrap();
+    assert_eq!((img.width(), img.height()), (640, 320));
+    let html = site.read("news/x/index.html");
+    let largest = html
+        .split("<img src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(
+        std::fs::read(site.public(largest.trim_start_matches('/'))).unwrap(),
+        published
     );
-    assert_eq!(a, b);
 }
 
 #[test]
@@ -342,4 +349,53 @@ fn bad_images_settings_are_errors_in_site_toml() {
     assert!(err.contains("site.toml") && err.contains("widths"), "{err}");
     let site = Site::new(&format!("{SITE}formats = [\"avif\"]\n"));
     assert!(site.build_err().contains("`avif`"));
+}
+
+#[test]
+fn the_share_image_is_a_1200_by_630_crop_of_the_lead_photo() {
+    let site = Site::new(SITE);
+    site.write("content/en/news/x/index.md", story("", "Text."));
+    site.write("content/en/news/x/harbour.jpg", util::jpeg(3000, 2000));
+    site.build_ok();
+    let html = site.read("news/x/index.html");
+    let og = html
+        .split("og:image\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(
+        og.starts_with("https://example.org/images/harbour-") && og.ends_with("-share.jpg"),
+        "{og}"
+    );
+    let path = og.trim_start_matches("https://example.org/");
+    let img = image::load_from_memory(&std::fs::read(site.public(path)).unwrap()).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 630));
+    // Not among the responsive widths.
+    assert!(!html.contains("-share.jpg 1200w"), "{html}");
+}
+
+#[test]
+fn templates_read_a_photos_metadata() {
+    let site = bundle_site();
+    site.write(
+        "templates/article.html",
+        "{% set m = get_image_metadata(path=\"content/en/news/harbour/harbour.jpg\") %}{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.caption }} / {{ m.credit }} {{ m.url }}",
+    );
+    site.build_ok();
+    let html = site.read("news/harbour/index.html");
+    assert!(
+        html.starts_with("600x900 jpeg Ships in the harbour / A. Photographer /images/harbour-"),
+        "{html}"
+    );
+    site.write(
+        "templates/article.html",
+        "{% set m = get_image_metadata(path=\"nowhere.jpg\") %}{{ m.width }}",
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("nowhere.jpg") && err.contains("not a photo the site shows"),
+        "{err}"
+    );
 }

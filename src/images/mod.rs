@@ -7,10 +7,9 @@
 //! SIMD convolution, several times faster than `image`'s own resize;
 //! `webp` (libwebp, built from its C sources) encodes lossy WebP, which
 //! `image` cannot; `jpeg-encoder` writes the JPEG fallback with SIMD;
-//! `kamadak-exif` reads caption, credit and date; `img-parts` removes
-//! metadata segments from an original without decoding it. AVIF was left
-//! out: rav1e encodes a 1600-pixel photo in about a second on this machine,
-//! which would take the first build of a photo desk past its budget.
+//! `kamadak-exif` reads caption, credit and date. AVIF is not offered yet:
+//! its encoders (rav1e in Rust, libaom in C) are known to be many times
+//! slower than libwebp, and were not measured here against the budget.
 //!
 //! Probing a photo reads its bytes once (for the hash that names its
 //! versions); what it found is kept in `.bulletin-cache/images/probe.bin`
@@ -103,6 +102,9 @@ pub struct Version {
     pub width: u32,
     pub height: u32,
     pub format: Format,
+    /// Cropped to fill its size (the 1200 × 630 share image) rather than
+    /// scaled whole; not among the responsive widths.
+    pub fill: bool,
     /// Site path: `/images/harbour-3f2a9c01d4-800.webp`.
     pub path: String,
     /// The cache key of its bytes.
@@ -117,9 +119,6 @@ pub struct Photo {
     pub facts: Facts,
     /// Widest last; modern formats first within a width.
     pub versions: Vec<Version>,
-    /// The cache key of the full-size copy without metadata (a story
-    /// folder's photo, published under its own name).
-    pub original_key: u64,
     /// Whether every version is in the cache (made at most once a build).
     made: OnceLock<std::result::Result<(), String>>,
 }
@@ -137,8 +136,13 @@ impl Photo {
     pub fn largest(&self) -> &Version {
         let fallback = self.fallback();
         (self.versions.iter().rev())
-            .find(|v| v.format == fallback)
+            .find(|v| v.format == fallback && !v.fill)
             .expect("every photo has a fallback version")
+    }
+
+    /// The 1200 × 630 JPEG for `og:image`, made for lead photos.
+    pub fn share(&self) -> Option<&Version> {
+        self.versions.iter().find(|v| v.fill)
     }
 }
 
@@ -177,6 +181,7 @@ impl Photos {
         config: &ImagesConfig,
         slugify: crate::config::Slugify,
         sources: Vec<PathBuf>,
+        leads: &std::collections::HashSet<PathBuf>,
     ) -> std::result::Result<Photos, crate::error::Errors> {
         use rayon::prelude::*;
         let cache_file = root.join(CACHE_DIR).join("probe.bin");
@@ -255,7 +260,7 @@ impl Photos {
         };
         for source in sources {
             let facts = probed.remove(&source).expect("probed above").facts;
-            let photo = photos.photo(source.clone(), facts, slugify);
+            let photo = photos.photo(source.clone(), facts, slugify, leads.contains(&source));
             photos.by_source.insert(source, photos.photos.len());
             photos.photos.push(photo);
         }
@@ -263,7 +268,13 @@ impl Photos {
     }
 
     /// The versions `facts` are published in.
-    fn photo(&self, source: PathBuf, facts: Facts, slugify: crate::config::Slugify) -> Photo {
+    fn photo(
+        &self,
+        source: PathBuf,
+        facts: Facts,
+        slugify: crate::config::Slugify,
+        lead: bool,
+    ) -> Photo {
         let c = &self.config;
         let name_hash = key(&[facts.hash, u64::from(c.quality), u64::from(PIPELINE)]);
         let stem = source
@@ -317,11 +328,29 @@ impl Photos {
                         format.extension()
                     ),
                     key: key(&[name_hash, u64::from(w), format as u64]),
+                    fill: false,
                 });
             }
         }
+        if lead {
+            // 1200 × 630, or the largest of that shape the photo holds.
+            let (mut w, mut h) = (facts.width.min(1200), facts.width.min(1200) * 630 / 1200);
+            if h > facts.height {
+                (w, h) = (facts.height * 1200 / 630, facts.height);
+            }
+            versions.push(Version {
+                width: w.max(1),
+                height: h.max(1),
+                format: Format::Jpeg,
+                path: format!(
+                    "/images/{stem}-{:010x}-share.jpg",
+                    name_hash & 0xff_ffff_ffff
+                ),
+                key: key(&[name_hash, u64::from(w), 1_200_630]),
+                fill: true,
+            });
+        }
         Photo {
-            original_key: key(&[name_hash, 0, 99]),
             source,
             facts,
             versions,
@@ -354,34 +383,16 @@ impl Photos {
         std::fs::read(&path).map_err(|e| Error::io(&path, e))
     }
 
-    /// The photo's full-size copy without metadata: a JPEG or PNG whose
-    /// orientation is upright has its metadata segments removed; any other
-    /// is decoded, turned upright and encoded again.
-    pub fn original_bytes(&self, n: usize) -> Result<Vec<u8>> {
+    /// The bytes of the photo's widest fallback version: what a story
+    /// folder's photo is published as under its own name (`photo.jpg`
+    /// next to the page), so that no reader is sent the camera's file.
+    pub fn largest_bytes(&self, n: usize) -> Result<Vec<u8>> {
         let photo = &self.photos[n];
-        let format = photo.fallback();
-        let path = self.cache_path(photo.original_key, format);
-        if let Ok(bytes) = std::fs::read(&path) {
-            return Ok(bytes);
-        }
-        let source = self.root.join(&photo.source);
-        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
-        let stripped = match (photo.facts.kind, photo.facts.orientation) {
-            (Kind::Jpeg, 1) => strip_jpeg(bytes.clone()),
-            (Kind::Png, 1) => strip_png(bytes.clone()),
-            _ => None,
-        };
-        let out = match stripped {
-            Some(out) => out,
-            None => {
-                let image =
-                    decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
-                encode(&image, format, self.config.quality)
-                    .map_err(|m| Error::in_file(&photo.source, m))?
-            }
-        };
-        self.store(&path, &out);
-        Ok(out)
+        let largest = photo.largest();
+        let v = (photo.versions.iter())
+            .position(|v| v.key == largest.key)
+            .expect("the largest is a version");
+        self.version_bytes(n, v)
     }
 
     fn cache_path(&self, key: u64, format: Format) -> PathBuf {
@@ -405,16 +416,27 @@ impl Photos {
         let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
         let image = decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
         drop(bytes);
+        if let Some(share) = photo.share()
+            && !self.cache_path(share.key, share.format).exists()
+        {
+            let cropped = fill(&image, share.width, share.height)?;
+            let out = encode(&cropped, share.format, self.config.quality)
+                .map_err(|m| Error::in_file(&photo.source, m))?;
+            self.store(&self.cache_path(share.key, share.format), &out);
+        }
         // Widest first, each width scaled from the one before it: the
         // full-size photo is scaled once, not once per width.
         let mut from = image;
-        let mut widths: Vec<(u32, u32)> =
-            photo.versions.iter().map(|v| (v.width, v.height)).collect();
+        let mut widths: Vec<(u32, u32)> = (photo.versions.iter())
+            .filter(|v| !v.fill)
+            .map(|v| (v.width, v.height))
+            .collect();
         widths.sort_unstable_by(|a, b| b.cmp(a));
         widths.dedup();
         for (width, height) in widths {
             let missing: Vec<&Version> = (photo.versions.iter())
-                .filter(|v| v.width == width && !self.cache_path(v.key, v.format).exists())
+                .filter(|v| v.width == width && !v.fill)
+                .filter(|v| !self.cache_path(v.key, v.format).exists())
                 .collect();
             let scaled = resize(&from, width, height)?;
             for v in missing {
@@ -433,11 +455,7 @@ impl Photos {
             .photos
             .iter()
             .flat_map(|p| {
-                let original = format!("{:016x}.{}", p.original_key, p.fallback().extension());
-                p.versions
-                    .iter()
-                    .map(|v| format!("{:016x}.{}", v.key, v.format.extension()))
-                    .chain(std::iter::once(original))
+                (p.versions.iter()).map(|v| format!("{:016x}.{}", v.key, v.format.extension()))
             })
             .collect();
         let Ok(entries) = std::fs::read_dir(self.root.join(CACHE_DIR)) else {
@@ -474,7 +492,7 @@ pub fn picture(
         photo
             .versions
             .iter()
-            .filter(|v| v.format == format)
+            .filter(|v| v.format == format && !v.fill)
             .map(|v| format!("{} {}w", url(&v.path), v.width))
             .collect::<Vec<_>>()
             .join(", ")
@@ -651,6 +669,19 @@ fn resize(image: &image::DynamicImage, width: u32, height: u32) -> Result<image:
     })
 }
 
+/// The middle of `image` of the shape `width` × `height`, scaled to it.
+fn fill(image: &image::DynamicImage, width: u32, height: u32) -> Result<image::DynamicImage> {
+    let (w, h) = (u64::from(image.width()), u64::from(image.height()));
+    let (cw, ch) = if w * u64::from(height) > h * u64::from(width) {
+        (h * u64::from(width) / u64::from(height), h)
+    } else {
+        (w, w * u64::from(height) / u64::from(width))
+    };
+    let (cw, ch) = (cw.max(1) as u32, ch.max(1) as u32);
+    let cropped = image.crop_imm((image.width() - cw) / 2, (image.height() - ch) / 2, cw, ch);
+    resize(&cropped, width, height)
+}
+
 /// Encodes pixels: nothing of the source's metadata goes along.
 fn encode(
     image: &image::DynamicImage,
@@ -691,29 +722,6 @@ fn encode(
             Ok(out)
         }
     }
-}
-
-/// A JPEG without its EXIF, XMP, IPTC and comment segments (ICC colour
-/// profiles and Adobe's colour transform stay: they change how it looks).
-fn strip_jpeg(bytes: Vec<u8>) -> Option<Vec<u8>> {
-    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(bytes.into()).ok()?;
-    jpeg.segments_mut().retain(|s| {
-        let m = s.marker();
-        let app = (0xE1..=0xEF).contains(&m);
-        let icc = m == 0xE2 && s.contents().starts_with(b"ICC_PROFILE");
-        let adobe = m == 0xEE;
-        !(app && !icc && !adobe) && m != 0xFE
-    });
-    Some(jpeg.encoder().bytes().to_vec())
-}
-
-/// A PNG without its text, EXIF and time chunks.
-fn strip_png(bytes: Vec<u8>) -> Option<Vec<u8>> {
-    let mut png = img_parts::png::Png::from_bytes(bytes.into()).ok()?;
-    for kind in [*b"tEXt", *b"zTXt", *b"iTXt", *b"eXIf", *b"tIME"] {
-        png.remove_chunks_by_type(kind);
-    }
-    Some(png.encoder().bytes().to_vec())
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ pub enum Recipe {
         photo: usize,
         version: usize,
     },
-    /// A story folder's photo under its own name, without its metadata.
+    /// A story folder's photo under its own name: its widest version.
     Original {
         photo: usize,
         article: usize,

@@ -297,7 +297,7 @@ impl Plan {
                 key: site.photos.photos[*photo].versions[*version].key,
             },
             Recipe::Original { photo, .. } => Reads::File {
-                key: site.photos.photos[*photo].original_key,
+                key: site.photos.photos[*photo].largest().key,
             },
             Recipe::Asset { article, name } => Reads::File {
                 key: crate::fingerprint::Fingerprint::new()

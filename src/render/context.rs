@@ -232,7 +232,14 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     } else {
         description
     };
-    let image_permalink = lead_site_path(site, i).map(|p| match p.contains("://") {
+    // Shared links show the 1200 × 630 crop of a lead photo.
+    let share = (a.image_source.as_deref())
+        .and_then(|s| site.photos.get(s))
+        .and_then(|p| p.share());
+    let image_permalink = share
+        .map(|v| v.path.clone())
+        .or_else(|| lead_site_path(site, i));
+    let image_permalink = image_permalink.map(|p| match p.contains("://") {
         true => p,
         false => config.absolute_url(&p),
     });

@@ -60,7 +60,7 @@ impl Renderer {
             (Recipe::Photo { photo, version }, _) => {
                 self.site.photos.version_bytes(*photo, *version)
             }
-            (Recipe::Original { photo, .. }, _) => self.site.photos.original_bytes(*photo),
+            (Recipe::Original { photo, .. }, _) => self.site.photos.largest_bytes(*photo),
             (Recipe::Asset { article, name }, _) => self.site.asset_bytes(*article, name),
             (_, Reads::Static(name)) => match self.theme.statics.get(name) {
                 Some(file) => file.read(),

@@ -1,4 +1,5 @@
-//! The template functions: `t`, `url`, `cached` and `asset`.
+//! The template functions: `t`, `url`, `cached`, `asset` and
+//! `get_image_metadata`.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ pub(super) fn register(
     config: &Config,
     theme: &Arc<Theme>,
     partials: &Arc<Partials>,
+    photos: &Arc<crate::images::Photos>,
 ) {
     let strings = Arc::clone(theme);
     tera.register_function(
@@ -53,6 +55,36 @@ pub(super) fn register(
             let path = path.trim_start_matches('/');
             let name = assets.fingerprinted.get(path).map_or(path, String::as_str);
             Ok(format!("{base_path}/{}", crate::url::encode_path(name)))
+        },
+    );
+
+    // Zola's `get_image_metadata`, for the photos the site shows.
+    let photos = Arc::clone(photos);
+    let cfg = config.clone();
+    tera.register_function(
+        "get_image_metadata",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let rel = path.trim_start_matches('/');
+            let found = [rel.to_string(), format!("static/{rel}"), format!("content/{rel}")]
+                .into_iter()
+                .find_map(|p| photos.get(std::path::Path::new(&p)));
+            let Some(photo) = found else {
+                return Err(tera::Error::message(format!(
+                    "get_image_metadata: `{path}` is not a photo the site shows (a story folder's photo, a lead image or an image in a story, as content/… or static/…)"
+                )));
+            };
+            let f = &photo.facts;
+            let largest = photo.largest();
+            Ok(Value::from_serializable(&serde_json::json!({
+                "width": f.width,
+                "height": f.height,
+                "format": format!("{:?}", f.kind).to_lowercase(),
+                "url": cfg.relative_url(&largest.path),
+                "caption": f.caption,
+                "credit": f.credit,
+                "taken": f.taken,
+            })))
         },
     );
 }

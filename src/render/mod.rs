@@ -97,7 +97,7 @@ impl Renderer {
             SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?,
         );
         let partials = Arc::new(templates::Partials::default());
-        let tera = templates::build(config, &theme, &dates, &partials)?;
+        let tera = templates::build(config, &theme, &dates, &partials, &site.photos)?;
         if let Some(missing) = REQUIRED_TEMPLATES
             .iter()
             .find(|t| !tera.contains_template(t))

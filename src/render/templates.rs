@@ -147,12 +147,13 @@ pub fn build(
     theme: &Arc<Theme>,
     dates: &Arc<SiteDates>,
     partials: &Arc<Partials>,
+    photos: &Arc<crate::images::Photos>,
 ) -> Result<Tera> {
     let mut tera = Tera::new();
     tera.set_escape_fn(escape);
     // Filters and functions must exist before templates that use them load.
     super::filters::register(&mut tera, config, dates);
-    super::functions::register(&mut tera, config, theme, partials);
+    super::functions::register(&mut tera, config, theme, partials, photos);
     let templates = theme
         .templates
         .iter()

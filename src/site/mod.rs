@@ -127,6 +127,10 @@ impl Site {
             &config.images,
             config.slugify,
             photo_sources(root, &articles),
+            &articles
+                .iter()
+                .filter_map(|a| a.image_source.clone())
+                .collect(),
         )?);
         Ok(Site {
             photos,
