@@ -587,3 +587,18 @@ fn a_negative_year_is_an_error_at_its_line() {
     let stderr = site.build_err();
     assert!(stderr.contains("content/en/news/two.md:3"), "{stderr}");
 }
+
+#[test]
+fn a_broken_link_in_a_section_intro_is_an_error_at_its_line() {
+    let site = simple_site();
+    site.write(
+        "content/en/news/_index.md",
+        "+++\ntitle = \"News\"\n+++\nOur intro.\n\nSee [the missing](@/en/news/nope.md).\n",
+    );
+    let err = site.build_err();
+    assert!(err.contains("content/en/news/_index.md:6"), "{err}");
+    assert!(
+        err.contains("content/en/news/nope.md does not exist"),
+        "{err}"
+    );
+}

@@ -206,6 +206,8 @@ pub struct SectionMeta {
     pub extra: serde_json::Value,
     /// Markdown intro text below the front matter.
     pub body: String,
+    /// The line the intro starts on, to place errors in it.
+    pub body_line: usize,
     /// Where the `template` key is, for an error about it.
     pub template_at: Option<Position>,
     /// Fingerprint of the whole file.
@@ -806,14 +808,16 @@ pub fn load_file(root: &Path, path: &Path, config: &Config, budget: &TextBudget)
 
 /// A section's `_index.md`.
 fn load_section(file: File) -> Result<Loaded> {
-    let (fm, body) = match &file.split {
+    let (fm, body, body_offset) = match &file.split {
         Some(s) => (
             front_matter::parse_section(file.path, file.text, s)?,
             s.body,
+            s.body_offset,
         ),
-        None => (Default::default(), file.text),
+        None => (Default::default(), file.text, 0),
     };
     Ok(Loaded::Section(Box::new(SectionMeta {
+        body_line: Position::of_offset(file.text, body_offset).line,
         template_at: file.key_position("template", fm.template.is_some()),
         links: link_targets(body),
         fingerprint: file.fingerprint,

@@ -51,43 +51,50 @@ pub(super) fn render_body(
                 base_path: &site.config.base_path,
                 local: Some(&local),
             };
-            render(text, &settings).map_err(|e| {
-                let (target, offset, missing) = match e {
-                    MarkdownError::BrokenLink { target, offset } => (target, offset, false),
-                    MarkdownError::MissingFile { target, offset } => (target, offset, true),
-                };
-                // Placed in the body's text, then moved down to where the
-                // body starts in the file: the file is not read again.
-                let at = Position::of_offset(text, offset);
-                let file_line = at.line + a.body_line - 1;
-                Error {
-                    position: Some(Position {
-                        line: file_line,
-                        ..at
-                    }),
-                    source_line: text.lines().nth(at.line - 1).map(str::to_owned),
-                    ..Error::in_file(
-                        &a.source,
-                        match missing {
-                            false => format!(
-                                "{} links to {target}, but {} does not exist",
-                                a.source.display(),
-                                missing_file(&target)
-                            ),
-                            true => format!(
-                                "{} shows or links to {target}, but its story folder has no such file",
-                                a.source.display()
-                            ),
-                        },
-                    )
-                }
-                .with_help(match missing {
-                    false => "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
-                    true => "put the file in the story folder (next to index.md), or write /<file> for one under static/",
-                })
-            })
+            render(text, &settings).map_err(|e| markdown_error(&a.source, a.body_line, text, e))
         }
     }
+}
+
+/// An error in the Markdown `text` of `source`, whose body starts on line
+/// `body_line`: placed in the body's text, then moved down to where the
+/// body starts in the file (the file is not read again).
+pub(super) fn markdown_error(
+    source: &std::path::Path,
+    body_line: usize,
+    text: &str,
+    e: MarkdownError,
+) -> Error {
+    let (target, offset, missing) = match e {
+        MarkdownError::BrokenLink { target, offset } => (target, offset, false),
+        MarkdownError::MissingFile { target, offset } => (target, offset, true),
+    };
+    let at = Position::of_offset(text, offset);
+    Error {
+        position: Some(Position {
+            line: at.line + body_line - 1,
+            ..at
+        }),
+        source_line: text.lines().nth(at.line - 1).map(str::to_owned),
+        ..Error::in_file(
+            source,
+            match missing {
+                false => format!(
+                    "{} links to {target}, but {} does not exist",
+                    source.display(),
+                    missing_file(&target)
+                ),
+                true => format!(
+                    "{} shows or links to {target}, but its story folder has no such file",
+                    source.display()
+                ),
+            },
+        )
+    }
+    .with_help(match missing {
+        false => "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
+        true => "put the file in the story folder (next to index.md), or write /<file> for one under static/",
+    })
 }
 
 /// What a relative link or image of `a` names: a file of its story

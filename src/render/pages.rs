@@ -358,7 +358,7 @@ impl Renderer {
         let (kind, template) = match (&listing.kind, section, term) {
             (ListKind::Home, ..) => ("home", "index.html".to_string()),
             (ListKind::Section(_), Some(s), _) => {
-                ctx.insert("section", &self.section_value(s));
+                ctx.insert("section", &self.section_value(s)?);
                 let template = s.meta.as_ref().and_then(|m| m.template.clone());
                 ("section", template.unwrap_or_else(|| "section.html".into()))
             }
@@ -393,7 +393,7 @@ impl Renderer {
     }
 
     /// `section` on a section's list pages, its intro rendered.
-    fn section_value(&self, s: &Section) -> serde_json::Value {
+    fn section_value(&self, s: &Section) -> Result<serde_json::Value> {
         let config = &self.site.config;
         let intro = s.meta.as_ref().map(|m| {
             let resolve = |t: &str| self.site.link_path(t).map(|path| config.relative_url(path));
@@ -406,15 +406,16 @@ impl Renderer {
             };
             markdown::render(&m.body, &settings)
                 .map(|r| r.html)
-                .unwrap_or_default()
+                .map_err(|e| super::body::markdown_error(&m.source, m.body_line, &m.body, e))
         });
-        serde_json::json!({
+        let intro = intro.transpose()?;
+        Ok(serde_json::json!({
             "name": s.name, "title": section_title(s),
             "description": s.meta.as_ref().and_then(|m| m.description.clone()),
             "content": intro.unwrap_or_default(),
             "url": config.relative_url(&s.path),
             "extra": s.meta.as_ref().map(|m| m.extra.clone()),
-        })
+        }))
     }
 
     /// `paginator` on page `page` of a list, which shows `pages`.
