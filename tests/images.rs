@@ -399,3 +399,30 @@ fn templates_read_a_photos_metadata() {
         "{err}"
     );
 }
+
+#[test]
+fn the_same_photo_in_two_story_folders_is_published_once() {
+    let site = Site::new(SITE);
+    let photo = util::jpeg(800, 600);
+    for (folder, lang) in [("en/news/a", "en"), ("fa/news/b", "fa")] {
+        site.write(
+            &format!("content/{folder}/index.md"),
+            format!("+++\ntitle = \"{lang}\"\ndate = 2026-03-01\nimage = \"harbour.jpg\"\nimage_alt = \"x\"\n+++\nx\n"),
+        );
+        site.write(&format!("content/{folder}/harbour.jpg"), &photo);
+    }
+    site.build_ok();
+    let en = site.read("news/a/index.html");
+    let fa = site.read("fa/news/b/index.html");
+    let src = |html: &str| {
+        html.split("<img src=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(src(&en), src(&fa));
+    assert!(site.public(src(&en).trim_start_matches('/')).exists());
+}

@@ -149,8 +149,13 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
         files.push(("manifest.webmanifest".into(), Recipe::Manifest));
     }
     files.push(("robots.txt".into(), Recipe::Robots));
+    // The same photo in two story folders has the same versions: one file each.
+    let mut photo_paths = std::collections::HashSet::new();
     for (n, photo) in site.photos.photos.iter().enumerate() {
         for (v, version) in photo.versions.iter().enumerate() {
+            if !photo_paths.insert(version.path.as_str()) {
+                continue;
+            }
             files.push((
                 version.path.trim_start_matches('/').to_string(),
                 Recipe::Photo {
