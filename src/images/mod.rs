@@ -7,12 +7,14 @@
 //! SIMD convolution, several times faster than `image`'s own resize;
 //! `webp` (libwebp, built from its C sources) encodes lossy WebP, which
 //! `image` cannot; `jpeg-encoder` writes the JPEG fallback with SIMD;
-//! `kamadak-exif` reads caption, credit and date. AVIF is not offered yet:
+//! `kamadak-exif` reads orientation, caption, credit and date from EXIF and
+//! `quick-xml` (already in the build through a dependency) the caption and
+//! credit of an XMP packet. AVIF is not offered yet:
 //! its encoders (rav1e in Rust, libaom in C) are known to be many times
 //! slower than libwebp, and were not measured here against the budget.
 //!
 //! Probing a photo reads its bytes once (for the hash that names its
-//! versions); what it found is kept in `.bulletin-cache/images/probe.bin`
+//! versions); what it found is kept in `.bulletin-cache/images/probe-2.bin`
 //! by path, size and modification time, so a rebuild reads no photo. Made
 //! versions are kept in `.bulletin-cache/images/` under a key of the
 //! photo's bytes and every parameter, so nothing is encoded twice.
@@ -184,7 +186,8 @@ impl Photos {
         leads: &std::collections::HashSet<PathBuf>,
     ) -> std::result::Result<Photos, crate::error::Errors> {
         use rayon::prelude::*;
-        let cache_file = root.join(CACHE_DIR).join("probe.bin");
+        // Named by what probing reads: a newer probe finds more.
+        let cache_file = root.join(CACHE_DIR).join("probe-2.bin");
         let cached: HashMap<PathBuf, Probed> = std::fs::read(&cache_file)
             .ok()
             .and_then(|b| bincode::deserialize(&b).ok())
@@ -463,7 +466,7 @@ impl Photos {
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name != "probe.bin" && !used.contains(&name) {
+            if !name.starts_with("probe") && !used.contains(&name) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -604,16 +607,126 @@ pub fn probe_bytes(bytes: &[u8], config: &ImagesConfig) -> std::result::Result<F
         .filter(|o| (1..=8).contains(o))
         .map_or(1, |o| o as u16);
     let (width, height) = if orientation >= 5 { (h, w) } else { (w, h) };
+    // IPTC Core in XMP (what photo desks' tools write) before EXIF, whose
+    // description is often a camera's default ("OLYMPUS DIGITAL CAMERA").
+    let xmp = xmp(bytes);
     Ok(Facts {
         width: width as u32,
         height: height as u32,
         kind,
         orientation,
         hash: xxhash_rust::xxh3::xxh3_64(bytes),
-        caption: field(exif::Tag::ImageDescription),
-        credit: field(exif::Tag::Artist).or_else(|| field(exif::Tag::Copyright)),
+        caption: xmp.caption.or_else(|| field(exif::Tag::ImageDescription)),
+        credit: (xmp.credit.or(xmp.creator))
+            .or_else(|| field(exif::Tag::Artist))
+            .or_else(|| field(exif::Tag::Copyright)),
         taken: field(exif::Tag::DateTimeOriginal),
     })
+}
+
+/// What a photo's XMP packet says of it.
+#[derive(Default)]
+struct Xmp {
+    caption: Option<String>,
+    credit: Option<String>,
+    creator: Option<String>,
+}
+
+/// The caption (`dc:description`), credit (`photoshop:Credit`) and creator
+/// (`dc:creator`) of the XMP packet in `bytes` (in a JPEG's APP1, a PNG's
+/// iTXt or a WebP's XMP chunk, always written uncompressed as text), read
+/// with quick-xml; the first value of a list or alternative.
+fn xmp(bytes: &[u8]) -> Xmp {
+    use quick_xml::events::Event;
+    let mut found = Xmp::default();
+    let Some(start) = memchr::memmem::find(bytes, b"<x:xmpmeta") else {
+        return found;
+    };
+    let Some(len) = memchr::memmem::find(&bytes[start..], b"</x:xmpmeta>") else {
+        return found;
+    };
+    let Ok(packet) = std::str::from_utf8(&bytes[start..start + len + 12]) else {
+        return found;
+    };
+    let mut reader = quick_xml::Reader::from_str(packet);
+    // The property being read, and its text so far.
+    let mut property: Option<&'static str> = None;
+    let mut text = String::new();
+    let clean = |t: &str| {
+        let t: String = t.chars().filter(|c| !c.is_control()).collect();
+        let t = t.trim().to_string();
+        (!t.is_empty()).then_some(t)
+    };
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.name().as_ref() {
+                "dc:description" => property = Some("caption"),
+                "dc:creator" => property = Some("creator"),
+                "photoshop:Credit" => property = Some("credit"),
+                "rdf:Description" => {
+                    // Simple properties may be attributes.
+                    for a in e.attributes().flatten() {
+                        if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
+                            found.credit = a.unescape_value().ok().and_then(|v| clean(&v));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Empty(e)) if e.name().as_ref() == "rdf:Description" => {
+                for a in e.attributes().flatten() {
+                    if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
+                        found.credit = a.unescape_value().ok().and_then(|v| clean(&v));
+                    }
+                }
+            }
+            Ok(Event::Text(t)) if property.is_some() => text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) if property.is_some() => {
+                let name = r.xml10_content();
+                let c = match name.as_ref() {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    n => n
+                        .strip_prefix("#x")
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                };
+                text.extend(c);
+            }
+            Ok(Event::End(e)) => {
+                let name = e.name();
+                let closes = matches!(
+                    (property, name.as_ref()),
+                    (Some("caption"), "dc:description")
+                        | (Some("creator"), "dc:creator")
+                        | (Some("credit"), "photoshop:Credit")
+                );
+                // The first list item or alternative is the value.
+                if name.as_ref() == "rdf:li" || closes {
+                    let slot = match property {
+                        Some("caption") => &mut found.caption,
+                        Some("creator") => &mut found.creator,
+                        Some("credit") => &mut found.credit,
+                        _ => &mut None,
+                    };
+                    if slot.is_none() {
+                        *slot = clean(&text);
+                    }
+                    text.clear();
+                }
+                if closes {
+                    property = None;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Decodes with the size bound of `config`, upright.
@@ -727,6 +840,26 @@ fn encode(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xmp_gives_caption_credit_and_creator() {
+        let packet = r#"JUNK<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description photoshop:Credit="Tasnim &amp; Co" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Ships at dawn &#8212; Bandar Abbas</rdf:li><rdf:li xml:lang="fa">کشتی‌ها</rdf:li></rdf:Alt></dc:description>
+<dc:creator><rdf:Seq><rdf:li>A. Photographer</rdf:li><rdf:li>B. Second</rdf:li></rdf:Seq></dc:creator>
+</rdf:Description></rdf:RDF></x:xmpmeta>MORE"#;
+        let x = xmp(packet.as_bytes());
+        assert_eq!(
+            x.caption.as_deref(),
+            Some("Ships at dawn \u{2014} Bandar Abbas")
+        );
+        assert_eq!(x.credit.as_deref(), Some("Tasnim & Co"));
+        assert_eq!(x.creator.as_deref(), Some("A. Photographer"));
+        let element = br#"<x:xmpmeta><rdf:Description><photoshop:Credit>Agency</photoshop:Credit></rdf:Description></x:xmpmeta>"#;
+        assert_eq!(xmp(element).credit.as_deref(), Some("Agency"));
+        assert!(xmp(b"<x:xmpmeta><broken").caption.is_none());
+        assert!(xmp(b"no packet").credit.is_none());
+    }
 
     #[test]
     fn bad_bytes_are_named_not_panics() {
