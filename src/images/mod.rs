@@ -667,7 +667,10 @@ fn xmp(bytes: &[u8]) -> Xmp {
                     // Simple properties may be attributes.
                     for a in e.attributes().flatten() {
                         if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
-                            found.credit = a.unescape_value().ok().and_then(|v| clean(&v));
+                            found.credit = a
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .ok()
+                                .and_then(|v| clean(&v));
                         }
                     }
                 }
@@ -676,7 +679,10 @@ fn xmp(bytes: &[u8]) -> Xmp {
             Ok(Event::Empty(e)) if e.name().as_ref() == "rdf:Description" => {
                 for a in e.attributes().flatten() {
                     if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
-                        found.credit = a.unescape_value().ok().and_then(|v| clean(&v));
+                        found.credit = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .and_then(|v| clean(&v));
                     }
                 }
             }
