@@ -359,7 +359,7 @@ struct Cached {
 }
 
 /// What tells an edited file from an unchanged one.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FileStamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
@@ -924,10 +924,18 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         parse_date(d, &zone).and_then(|date| as_written(date, language.calendar))
     })?;
 
-    // Wire copy is escaped text: no `@/` link in it is a link.
-    let links = match (&wire_story, file.is_text) {
-        (None, false) => link_targets(body_text),
-        _ => Vec::new(),
+    // Wire copy is escaped text: no `@/` link in it is a link, no image
+    // an image.
+    let (links, photos, missing_alt) = match (&wire_story, file.is_text) {
+        (None, false) => (
+            link_targets(body_text),
+            static_images(body_text),
+            images_without_alt(body_text)
+                .into_iter()
+                .map(|offset| Position::of_offset(text, body_offset + offset).line)
+                .collect(),
+        ),
+        _ => (Vec::new(), Vec::new(), Vec::new()),
     };
     let (title, body) = match wire_story {
         Some(story) => {
@@ -940,7 +948,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
             // Relative links and photos need the site's paths first, too.
             markdown_body(
                 body_text,
-                links.is_empty() && file.place.bundle.is_none() && !has(body_text, "](/"),
+                links.is_empty() && file.place.bundle.is_none() && photos.is_empty(),
                 config,
                 budget,
             ),
@@ -976,18 +984,6 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         .filter(|p| std::fs::metadata(root.join(p)).is_ok_and(|m| m.is_file()))
         .and_then(|p| imagesize::size(root.join(p)).ok())
         .map(|s| (s.width, s.height));
-    let markdown = matches!(body, Body::Markdown { .. });
-    let photos = match markdown {
-        true => static_images(body_text),
-        false => Vec::new(),
-    };
-    let missing_alt = match markdown {
-        true => images_without_alt(body_text)
-            .into_iter()
-            .map(|offset| Position::of_offset(text, body_offset + offset).line)
-            .collect(),
-        _ => Vec::new(),
-    };
     if config.images.require_alt
         && let Some(line) = missing_alt.first()
     {
@@ -1074,7 +1070,7 @@ fn lead_image(
     file: &File,
     image: Option<&str>,
     root: &Path,
-    bundle: Option<&[(String, (u64, i128))]>,
+    bundle: Option<&[(String, Option<FileStamp>)]>,
 ) -> Result<Option<PathBuf>> {
     // A URL (`https://…`, or any `scheme:`) is no file of the site.
     let scheme = |i: &str| i.split_once(':').is_some_and(|(s, _)| !s.contains('/'));
@@ -1139,7 +1135,11 @@ fn images_without_alt(text: &str) -> Vec<usize> {
 /// than its stories, with what tells an edited one from an unchanged one
 /// (size and modification time), sorted by name; an error for another
 /// story file in it, which would have no page of its own.
-fn bundle_files(root: &Path, folder: &str, index: &Path) -> Result<Vec<(String, (u64, i128))>> {
+fn bundle_files(
+    root: &Path,
+    folder: &str,
+    index: &Path,
+) -> Result<Vec<(String, Option<FileStamp>)>> {
     let dir = root.join("content").join(folder);
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&dir)
@@ -1170,18 +1170,9 @@ fn bundle_files(root: &Path, folder: &str, index: &Path) -> Result<Vec<(String, 
             )
             .with_help("move it out of the folder to make it a story of its own, or name it index.<lang>.md for a translation"));
         }
-        let meta = entry.metadata().ok();
-        let stamp = meta.map_or((0, 0), |m| {
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
-            (m.len(), modified)
-        });
-        files.push((name, stamp));
+        files.push((name, FileStamp::of(entry.path())));
     }
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
 

@@ -44,6 +44,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The format a photo of this kind falls back to: JPEG, or PNG for a
+    /// PNG (which may have alpha).
+    pub fn fallback(self) -> Format {
+        match self {
+            Kind::Png => Format::Png,
+            _ => Format::Jpeg,
+        }
+    }
+
     /// The kind a name's extension says, for raster images only.
     pub fn of_name(name: &str) -> Option<Kind> {
         let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
@@ -126,12 +135,9 @@ pub struct Photo {
 }
 
 impl Photo {
-    /// The fallback format: JPEG, or PNG for a PNG (which may have alpha).
+    /// The fallback format (see [`Kind::fallback`]).
     pub fn fallback(&self) -> Format {
-        match self.facts.kind {
-            Kind::Png => Format::Png,
-            _ => Format::Jpeg,
-        }
+        self.facts.kind.fallback()
     }
 
     /// The widest fallback version: for `og:image`, feeds and `page.image`.
@@ -304,10 +310,7 @@ impl Photos {
         }
         widths.sort_unstable();
         widths.dedup();
-        let fallback = match facts.kind {
-            Kind::Png => Format::Png,
-            _ => Format::Jpeg,
-        };
+        let fallback = facts.kind.fallback();
         let mut formats: Vec<Format> = c
             .formats
             .iter()
@@ -659,24 +662,8 @@ fn xmp(bytes: &[u8]) -> Xmp {
     };
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) => match e.name().as_ref() {
-                "dc:description" => property = Some("caption"),
-                "dc:creator" => property = Some("creator"),
-                "photoshop:Credit" => property = Some("credit"),
-                "rdf:Description" => {
-                    // Simple properties may be attributes.
-                    for a in e.attributes().flatten() {
-                        if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
-                            found.credit = a
-                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .ok()
-                                .and_then(|v| clean(&v));
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Ok(Event::Empty(e)) if e.name().as_ref() == "rdf:Description" => {
+            // `photoshop:Credit` may be an attribute of the description.
+            Ok(Event::Start(e) | Event::Empty(e)) if e.name().as_ref() == "rdf:Description" => {
                 for a in e.attributes().flatten() {
                     if a.key.as_ref() == "photoshop:Credit" && found.credit.is_none() {
                         found.credit = a
@@ -686,6 +673,12 @@ fn xmp(bytes: &[u8]) -> Xmp {
                     }
                 }
             }
+            Ok(Event::Start(e)) => match e.name().as_ref() {
+                "dc:description" => property = Some("caption"),
+                "dc:creator" => property = Some("creator"),
+                "photoshop:Credit" => property = Some("credit"),
+                _ => {}
+            },
             Ok(Event::Text(t)) if property.is_some() => text.push_str(&t.xml10_content()),
             Ok(Event::GeneralRef(r)) if property.is_some() => {
                 let name = r.xml10_content();

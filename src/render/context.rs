@@ -87,12 +87,11 @@ pub struct PageValue<'a> {
     pub authors: &'a [String],
     pub image: Option<String>,
     pub image_alt: Option<&'a str>,
-    /// The lead photo as responsive `<picture>` markup (loaded first), and
-    /// as a card's (lazily, smaller).
-    pub picture: Option<String>,
+    /// The lead photo as a card's responsive `<picture>` markup (lazily
+    /// loaded, small); the page's own is `picture` (in [`PageDetails`]).
     pub thumb: Option<String>,
     /// The lead photo's caption and credit: the front matter's, else the
-    /// photo's own (EXIF).
+    /// photo's own (XMP, else EXIF).
     pub image_caption: Option<&'a str>,
     pub image_credit: Option<&'a str>,
     /// URLs of the story folder's files.
@@ -126,6 +125,8 @@ pub struct PageDetails {
     /// The translation updated after this one, if any: its language, name,
     /// title, URL and `date` (its `updated`, else its date).
     pub translation_outdated: Option<OutdatedBy>,
+    /// The lead photo as responsive `<picture>` markup, loaded first.
+    pub picture: Option<String>,
     /// Absolute URL of the image, for Open Graph and JSON-LD.
     pub image_permalink: Option<String>,
     /// Pixel size of a local image (from `static/`), so browsers can lay
@@ -220,7 +221,6 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         .iter()
         .map(|&t| version(site, t))
         .collect();
-    let size = a.image_size;
     let description = a
         .description
         .clone()
@@ -232,10 +232,9 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     } else {
         description
     };
+    let photo = lead_photo(site, i);
     // Shared links show the 1200 × 630 crop of a lead photo.
-    let share = (a.image_source.as_deref())
-        .and_then(|s| site.photos.get(s))
-        .and_then(|p| p.share());
+    let share = photo.and_then(|p| p.share());
     let image_permalink = share
         .map(|v| v.path.clone())
         .or_else(|| lead_site_path(site, i));
@@ -243,12 +242,9 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         true => p,
         false => config.absolute_url(&p),
     });
-    let size = match a.image_source.as_deref().and_then(|s| site.photos.get(s)) {
-        Some(photo) => Some((
-            photo.largest().width as usize,
-            photo.largest().height as usize,
-        )),
-        None => size,
+    let size = match photo.map(|p| p.largest()) {
+        Some(v) => Some((v.width as usize, v.height as usize)),
+        None => a.image_size,
     };
     let permalink = config.absolute_url(&site.paths[i]);
     let site_name = config.language(&a.lang).map_or("", |l| l.title.as_str());
@@ -296,6 +292,11 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
         description,
         translations,
         translation_outdated,
+        picture: photo.map(|p| {
+            let alt = a.image_alt.as_deref().unwrap_or("");
+            let url = |path: &str| config.relative_url(path);
+            crate::images::picture(p, alt, &url, true, crate::images::STORY_SIZES)
+        }),
         image_permalink,
         image_width: size.map(|s| s.0),
         image_height: size.map(|s| s.1),
@@ -465,7 +466,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
             });
     }
     let summary = a.summary.as_deref().unwrap_or(&rendered.summary);
-    let photo = a.image_source.as_deref().and_then(|s| site.photos.get(s));
+    let photo = lead_photo(site, i);
     let url = |path: &str| config.relative_url(path);
     let value = PageValue {
         title: &a.title,
@@ -505,10 +506,6 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         authors: &a.authors,
         image: lead_url(site, i),
         image_alt: a.image_alt.as_deref(),
-        picture: photo.map(|p| {
-            let alt = a.image_alt.as_deref().unwrap_or("");
-            crate::images::picture(p, alt, &url, true, crate::images::STORY_SIZES)
-        }),
         thumb: photo.map(|p| {
             let alt = a.image_alt.as_deref().unwrap_or("");
             crate::images::picture(p, alt, &url, false, crate::images::CARD_SIZES)
@@ -532,12 +529,17 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
     Value::from_serializable(&value)
 }
 
+/// Article `i`'s lead image, if it is a photo of the site.
+fn lead_photo(site: &Site, i: usize) -> Option<&crate::images::Photo> {
+    (site.articles[i].image_source.as_deref()).and_then(|s| site.photos.get(s))
+}
+
 /// The site path of article `i`'s lead image: its photo's widest version,
 /// a story folder's file, or as written (an absolute URL stays as it is).
 fn lead_site_path(site: &Site, i: usize) -> Option<String> {
     let a = &site.articles[i];
     let img = a.image.as_ref()?;
-    if let Some(photo) = a.image_source.as_deref().and_then(|s| site.photos.get(s)) {
+    if let Some(photo) = lead_photo(site, i) {
         return Some(photo.largest().path.clone());
     }
     if img.contains("://") {
