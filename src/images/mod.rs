@@ -252,8 +252,15 @@ impl Photos {
             }
         }
         crate::error::Errors::result(errors)?;
-        // Kept for the next build: only what this one has.
-        if !probed.is_empty() || cache_file.exists() {
+        // Kept for the next build: only what this one has, written when it
+        // differs from what was read.
+        let same = probed.len() == cached.len()
+            && probed.iter().all(|(source, p)| {
+                cached
+                    .get(source)
+                    .is_some_and(|c| (c.len, c.modified) == (p.len, p.modified))
+            });
+        if !same {
             let _ = std::fs::create_dir_all(root.join(CACHE_DIR));
             if let Ok(bytes) = bincode::serialize(&probed) {
                 let tmp = cache_file.with_extension("tmp");
