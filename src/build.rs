@@ -41,10 +41,11 @@ pub fn render_site(
     options: &BuildOptions,
     config: Config,
     sink: &dyn Sink,
+    previous: Option<crate::render::resized::Record>,
 ) -> Result<(Arc<Site>, Rendering), Errors> {
     let renderer = prepare(options, config, None, None)?;
     let rendering = renderer
-        .render_all(sink)
+        .render_all(sink, previous)
         .map_err(|e| relative_to(&options.root, e))?;
     let site = renderer.site_arc();
     // Freeing the model (every article's value, the templates) takes a
@@ -130,11 +131,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let config = load_config(options)?;
     let output_dir = output::output_dir(&options.root, &config, options.output.as_deref())?;
     let writer = Writer::new(&output_dir)?;
-    let (site, rendering) = render_site(options, config, &writer)?;
+    let previous = load_record(&options.root, &output_dir);
+    let (site, rendering) = render_site(options, config, &writer, previous)?;
     let written = writer.commit()?;
+    save_record(&options.root, &output_dir, &rendering.resized);
     crate::profile::stage("written");
     // The cache keeps what this build used, and nothing else.
-    site.photos.prune();
+    site.photos.prune(rendering.resized_versions.iter());
     Ok(BuildReport {
         site,
         rendering,
@@ -142,4 +145,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
         written,
         elapsed: start.elapsed(),
     })
+}
+
+/// Where the record for the output folder `output` is kept.
+fn record_file(root: &Path, output: &Path) -> PathBuf {
+    let key = crate::fingerprint::Fingerprint::new()
+        .with(&output.to_string_lossy().as_ref())
+        .value();
+    root.join(crate::images::CACHE_DIR)
+        .join(format!("resized-{key:016x}.bin"))
+}
+
+/// The record of the last build into `output`, if one was kept.
+fn load_record(root: &Path, output: &Path) -> Option<crate::render::resized::Record> {
+    let bytes = std::fs::read(record_file(root, output)).ok()?;
+    bincode::deserialize(&bytes).ok()
+}
+
+/// Keeps `record` for the next build into `output` (a cache that cannot
+/// be written only costs the next build time).
+fn save_record(root: &Path, output: &Path, record: &crate::render::resized::Record) {
+    let file = record_file(root, output);
+    let _ = std::fs::create_dir_all(root.join(crate::images::CACHE_DIR));
+    // Rewritten only when it changed (most builds ask for what the last did).
+    let unchanged = (std::fs::read(&file).ok())
+        .and_then(|old| bincode::deserialize::<crate::render::resized::Record>(&old).ok())
+        .is_some_and(|old| &old == record);
+    if !unchanged && let Ok(bytes) = bincode::serialize(record) {
+        let tmp = file.with_extension("tmp");
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, &file);
+        }
+    }
 }

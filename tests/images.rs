@@ -426,3 +426,157 @@ fn the_same_photo_in_two_story_folders_is_published_once() {
     assert_eq!(src(&en), src(&fa));
     assert!(site.public(src(&en).trim_start_matches('/')).exists());
 }
+
+/// The one file under `public/images/` whose name ends with `suffix`.
+fn published(site: &Site, suffix: &str) -> Vec<String> {
+    util::walk(&site.public("images"))
+        .into_iter()
+        .filter(|p| p.ends_with(suffix))
+        .collect()
+}
+
+fn size_of(site: &Site, url: &str) -> (u32, u32) {
+    let img =
+        image::load_from_memory(&std::fs::read(site.public(url.trim_start_matches('/'))).unwrap())
+            .unwrap();
+    (img.width(), img.height())
+}
+
+#[test]
+fn resize_image_publishes_what_templates_ask_for_and_keeps_it_while_asked() {
+    let site = bundle_site();
+    site.write(
+        "templates/article.html",
+        r#"{% set r = resize_image(path=page.image_path, width=300, op="fit_width") %}{{ r.url }} {{ r.width }}x{{ r.height }} of {{ r.orig_width }}x{{ r.orig_height }}
+{% set f = resize_image(path=page.image_path, width=100, height=100, format="webp") %}{{ f.url }}"#,
+    );
+    site.build_ok();
+    let html = site.read("news/harbour/index.html");
+    let url = html.split(' ').next().unwrap().to_string();
+    // The photo is 600 × 900 upright (EXIF orientation 6).
+    assert!(
+        url.ends_with("-300x450.jpg") && html.contains("300x450 of 600x900"),
+        "{html}"
+    );
+    assert_eq!(size_of(&site, &url), (300, 450));
+    let square = html.lines().nth(1).unwrap().to_string();
+    assert!(square.ends_with("-100x100c.webp"), "{html}");
+    assert_eq!(size_of(&site, &square), (100, 100));
+
+    // A rebuild keeps the pages, and with them the files they ask for.
+    let out = site.build_ok();
+    assert!(out.contains("0 written"), "{out}");
+    assert_eq!(size_of(&site, &url), (300, 450));
+
+    // Asked no more: gone from the output and the cache.
+    site.write(
+        "templates/article.html",
+        r#"{% set r = resize_image(path=page.image_path, width=200, height=200, op="fit") %}{{ r.url }}"#,
+    );
+    site.build_ok();
+    assert!(!site.public(url.trim_start_matches('/')).exists());
+    assert!(published(&site, "-300x450.jpg").is_empty());
+    let html = site.read("news/harbour/index.html");
+    assert!(html.ends_with("-133x200.jpg"), "{html}");
+
+    // The photo replaced: the page asks for the new one, the old goes.
+    site.write("content/en/news/harbour/harbour.jpg", util::jpeg(400, 400));
+    site.build_ok();
+    let new = site.read("news/harbour/index.html");
+    assert!(new.ends_with("-200x200.jpg") && new != html, "{new}");
+    assert_eq!(size_of(&site, &new), (200, 200));
+    assert!(!site.public(html.trim_start_matches('/')).exists());
+}
+
+#[test]
+fn sizes_asked_by_cards_stay_when_no_page_showing_them_changes() {
+    let site = bundle_site();
+    site.write(
+        "templates/article_card.html",
+        r#"{% if item.image_path %}{% set r = resize_image(path=item.image_path, width=64, height=64) %}<img src="{{ r.url }}">{% endif %}{{ item.title }}"#,
+    );
+    site.build_ok();
+    let card = published(&site, "-64x64c.jpg");
+    assert_eq!(card.len(), 1, "{card:?}");
+    // Nothing changed: no page is rendered again, the card's file stays.
+    let out = site.build_ok();
+    assert!(out.contains("0 written"), "{out}");
+    assert_eq!(published(&site, "-64x64c.jpg"), card);
+    // Another story added: the lists render again, the card's file stays.
+    site.write(
+        "content/en/news/other.md",
+        "+++\ntitle = \"Other\"\ndate = 2026-03-02\n+++\nText.\n",
+    );
+    site.build_ok();
+    assert_eq!(published(&site, "-64x64c.jpg"), card);
+}
+
+#[test]
+fn the_share_image_asked_through_resize_image_is_the_planned_crop() {
+    let site = Site::new(SITE);
+    site.write("content/en/news/x/index.md", story("", "Text."));
+    site.write("content/en/news/x/harbour.jpg", util::jpeg(3000, 2000));
+    site.build_ok();
+    let html = site.read("news/x/index.html");
+    assert!(
+        html.contains(r#"<meta property="og:image:width" content="1200">"#),
+        "{html}"
+    );
+    // One crop, not a second one made for the template.
+    assert!(published(&site, "x630c.jpg").is_empty());
+    assert_eq!(published(&site, "-share.jpg").len(), 1);
+}
+
+#[test]
+fn resize_image_errors_name_the_template_and_say_what_to_write() {
+    let site = bundle_site();
+    for (call, wanted) in [
+        (r#"op="squash", width=10"#, "op `squash` is not one of"),
+        (r#"op="fit_width""#, "needs a width"),
+        (r#"width=10, height=10, format="avif""#, "format `avif`"),
+        (r#"width=0, op="fit_width""#, "width must be at least 1"),
+        (r#"width=10, height=10, quality=0"#, "quality 0"),
+    ] {
+        site.write(
+            "templates/article.html",
+            format!("{{% set r = resize_image(path=page.image_path, {call}) %}}{{{{ r.url }}}}"),
+        );
+        let err = site.build_err();
+        assert!(
+            err.contains("article.html") && err.contains(wanted),
+            "{call}: {err}"
+        );
+    }
+    site.write(
+        "templates/article.html",
+        r#"{% set r = resize_image(path="static/none.jpg", width=10) %}{{ r.url }}"#,
+    );
+    let err = site.build_err();
+    assert!(err.contains("not a photo the site shows"), "{err}");
+}
+
+#[test]
+fn an_agency_photos_iptc_caption_and_byline_are_used_when_the_story_gives_none() {
+    let site = Site::new(SITE);
+    site.write("content/en/news/x/index.md", story("", "Text."));
+    site.write(
+        "content/en/news/x/harbour.jpg",
+        util::jpeg_with_iptc(
+            800,
+            600,
+            "Cranes unload a ship at dawn",
+            "Wire Photographer",
+        ),
+    );
+    site.build_ok();
+    let html = site.read("news/x/index.html");
+    assert!(
+        html.contains("<figcaption>Cranes unload a ship at dawn"),
+        "{html}"
+    );
+    assert!(html.contains("Wire Photographer</span>"), "{html}");
+    // Published without it.
+    let jpg = published(&site, ".jpg");
+    let bytes = std::fs::read(site.public(&format!("images/{}", jpg[0]))).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("Wire Photographer"));
+}

@@ -675,3 +675,26 @@ fn serve_sees_a_photo_added_to_and_removed_from_a_story_folder() {
     );
     eventually(&server, "/news/folder/crane.png", |s, _| s == 404);
 }
+
+#[test]
+fn serve_makes_a_size_resize_image_asked_for_on_its_first_request() {
+    let site = site_with_articles();
+    site.write(
+        "content/en/news/folder/index.md",
+        "+++\ntitle = \"Folder\"\ndate = 2020-03-01\nimage = \"crane.png\"\nimage_alt = \"A crane\"\n+++\nText.\n",
+    );
+    site.write("content/en/news/folder/crane.png", util::png(120, 80));
+    site.write(
+        "templates/article.html",
+        r#"{% if page.image_path %}{% set r = resize_image(path=page.image_path, width=30, height=30) %}<img src="{{ r.url }}">{% endif %}"#,
+    );
+    let server = serve(&site);
+    let page = eventually(&server, "/news/folder/", |s, b| {
+        s == 200 && b.contains("<img")
+    });
+    let src = page.split('"').nth(1).unwrap().to_string();
+    assert!(src.ends_with("-30x30c.png"), "{page}");
+    let (status, head, _) = get(&server, &src);
+    assert_eq!(status, 200, "{src}");
+    assert!(head.contains("image/png"), "{head}");
+}

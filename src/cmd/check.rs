@@ -28,7 +28,7 @@ pub fn run(args: Args) -> Result<(), Errors> {
     };
     let sink = MemorySink::default();
     let config = crate::build::load_config(&options)?;
-    let (site, rendering) = render_site(&options, config, &sink)?;
+    let (site, rendering) = render_site(&options, config, &sink, None)?;
     let files = sink.into_files();
     super::print_warnings(&rendering.warnings);
     for (lang, missing) in site.missing_translations() {

@@ -14,7 +14,7 @@
 //! slower than libwebp, and were not measured here against the budget.
 //!
 //! Probing a photo reads its bytes once (for the hash that names its
-//! versions); what it found is kept in `.bulletin-cache/images/probe-2.bin`
+//! versions); what it found is kept in `.bulletin-cache/images/probe-3.bin`
 //! by path, size and modification time, so a rebuild reads no photo. Made
 //! versions are kept in `.bulletin-cache/images/` under a key of the
 //! photo's bytes and every parameter, so nothing is encoded twice.
@@ -28,6 +28,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ImagesConfig;
 use crate::error::{Error, Result};
+
+mod iptc;
+pub mod resized;
+pub use resized::{Op, Request, Resized};
 
 /// Bumped when what is made from a photo changes: every key changes too.
 const PIPELINE: u32 = 1;
@@ -66,7 +70,7 @@ impl Kind {
 }
 
 /// A format a version is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Format {
     Webp,
     Jpeg,
@@ -120,6 +124,8 @@ pub struct Version {
     pub path: String,
     /// The cache key of its bytes.
     pub key: u64,
+    /// Lossy quality it is encoded at.
+    pub quality: u8,
 }
 
 /// A photo the site shows.
@@ -127,6 +133,8 @@ pub struct Version {
 pub struct Photo {
     /// Relative to the site root: `content/en/news/x/harbour.jpg`.
     pub source: PathBuf,
+    /// Its file name slugified: what its versions' names start with.
+    pub stem: String,
     pub facts: Facts,
     /// Widest last; modern formats first within a width.
     pub versions: Vec<Version>,
@@ -193,7 +201,7 @@ impl Photos {
     ) -> std::result::Result<Photos, crate::error::Errors> {
         use rayon::prelude::*;
         // Named by what probing reads: a newer probe finds more.
-        let cache_file = root.join(CACHE_DIR).join("probe-2.bin");
+        let cache_file = root.join(CACHE_DIR).join("probe-3.bin");
         let cached: HashMap<PathBuf, Probed> = std::fs::read(&cache_file)
             .ok()
             .and_then(|b| bincode::deserialize(&b).ok())
@@ -342,6 +350,7 @@ impl Photos {
                     ),
                     key: key(&[name_hash, u64::from(w), format as u64]),
                     fill: false,
+                    quality: c.quality,
                 });
             }
         }
@@ -361,10 +370,12 @@ impl Photos {
                 ),
                 key: key(&[name_hash, u64::from(w), 1_200_630]),
                 fill: true,
+                quality: c.quality,
             });
         }
         Photo {
             source,
+            stem,
             facts,
             versions,
             made: OnceLock::new(),
@@ -462,21 +473,21 @@ impl Photos {
         Ok(())
     }
 
-    /// Removes cached files this build does not use.
-    pub fn prune(&self) {
-        let used: std::collections::HashSet<String> = self
-            .photos
-            .iter()
-            .flat_map(|p| {
-                (p.versions.iter()).map(|v| format!("{:016x}.{}", v.key, v.format.extension()))
-            })
+    /// Removes cached files this build does not use: its photos' versions
+    /// and `also` (what templates asked `resize_image` for).
+    pub fn prune<'a>(&self, also: impl Iterator<Item = &'a Version>) {
+        let name = |v: &Version| format!("{:016x}.{}", v.key, v.format.extension());
+        let used: std::collections::HashSet<String> = (self.photos.iter())
+            .flat_map(|p| p.versions.iter().map(name))
+            .chain(also.map(name))
             .collect();
         let Ok(entries) = std::fs::read_dir(self.root.join(CACHE_DIR)) else {
             return;
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with("probe") && !used.contains(&name) {
+            let record = name.starts_with("probe") || name.starts_with("resized-");
+            if !record && !used.contains(&name) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -617,17 +628,22 @@ pub fn probe_bytes(bytes: &[u8], config: &ImagesConfig) -> std::result::Result<F
         .filter(|o| (1..=8).contains(o))
         .map_or(1, |o| o as u16);
     let (width, height) = if orientation >= 5 { (h, w) } else { (w, h) };
-    // IPTC Core in XMP (what photo desks' tools write) before EXIF, whose
-    // description is often a camera's default ("OLYMPUS DIGITAL CAMERA").
+    // IPTC Core in XMP (what photo desks' tools write), then IPTC IIM (what
+    // agencies' older tools write), before EXIF, whose description is
+    // often a camera's default ("OLYMPUS DIGITAL CAMERA").
     let xmp = xmp(bytes);
+    let iim = match kind {
+        Kind::Jpeg => iptc::read(bytes),
+        _ => iptc::Iim::default(),
+    };
     Ok(Facts {
         width: width as u32,
         height: height as u32,
         kind,
         orientation,
         hash: xxhash_rust::xxh3::xxh3_64(bytes),
-        caption: xmp.caption.or_else(|| field(exif::Tag::ImageDescription)),
-        credit: (xmp.credit.or(xmp.creator))
+        caption: (xmp.caption.or(iim.caption)).or_else(|| field(exif::Tag::ImageDescription)),
+        credit: (xmp.credit.or(xmp.creator).or(iim.credit).or(iim.byline))
             .or_else(|| field(exif::Tag::Artist))
             .or_else(|| field(exif::Tag::Copyright)),
         taken: field(exif::Tag::DateTimeOriginal),

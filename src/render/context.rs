@@ -86,6 +86,10 @@ pub struct PageValue<'a> {
     pub taxonomies: BTreeMap<&'a str, Vec<Link>>,
     pub authors: &'a [String],
     pub image: Option<String>,
+    /// The lead photo's file (relative to the site root), when it is a
+    /// photo of the site: what `resize_image(path=…)` and
+    /// `get_image_metadata(path=…)` take.
+    pub image_path: Option<String>,
     pub image_alt: Option<&'a str>,
     /// The lead photo as a card's responsive `<picture>` markup (lazily
     /// loaded, small); the page's own is `picture` (in [`PageDetails`]).
@@ -505,6 +509,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         taxonomies,
         authors: &a.authors,
         image: lead_url(site, i),
+        image_path: photo.map(|p| p.source.to_string_lossy().replace('\\', "/")),
         image_alt: a.image_alt.as_deref(),
         thumb: photo.map(|p| {
             let alt = a.image_alt.as_deref().unwrap_or("");

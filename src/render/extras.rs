@@ -175,7 +175,10 @@ impl Renderer {
         );
         let doing = format!("rendering the feed entry of {}", article.source.display());
         let render = |template: &str| self.render_fragment(template, &ctx, &doing);
-        let made = (render("atom_entry.xml")?, render("rss_item.xml")?);
+        let owner = super::resized::Owner::Article(article.source.clone());
+        let made = super::resized::as_owner(owner, || {
+            Ok::<_, crate::error::Error>((render("atom_entry.xml")?, render("rss_item.xml")?))
+        })?;
         // Two threads may make it at once; both make the same.
         Ok(self.feed_entries[i].get_or_init(|| made))
     }
@@ -227,7 +230,7 @@ mod tests {
             ..Default::default()
         };
         let config = crate::build::load_config(&options).unwrap();
-        crate::build::render_site(&options, config, &sink).unwrap();
+        crate::build::render_site(&options, config, &sink, None).unwrap();
         let files = sink.into_files();
         let get = |p: &str| {
             files

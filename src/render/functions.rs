@@ -1,5 +1,5 @@
-//! The template functions: `t`, `url`, `cached`, `asset` and
-//! `get_image_metadata`.
+//! The template functions: `t`, `url`, `cached`, `asset`,
+//! `get_image_metadata` and `resize_image`.
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ pub(super) fn register(
     config: &Config,
     theme: &Arc<Theme>,
     partials: &Arc<Partials>,
-    photos: &Arc<crate::images::Photos>,
+    resizes: &Arc<super::resized::Resizes>,
 ) {
     let strings = Arc::clone(theme);
     tera.register_function(
@@ -59,21 +59,13 @@ pub(super) fn register(
     );
 
     // Zola's `get_image_metadata`, for the photos the site shows.
-    let photos = Arc::clone(photos);
+    let photos = Arc::clone(&resizes.photos);
     let cfg = config.clone();
     tera.register_function(
         "get_image_metadata",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
-            let rel = path.trim_start_matches('/');
-            let found = [rel.to_string(), format!("static/{rel}"), format!("content/{rel}")]
-                .into_iter()
-                .find_map(|p| photos.get(std::path::Path::new(&p)));
-            let Some(photo) = found else {
-                return Err(tera::Error::message(format!(
-                    "get_image_metadata: `{path}` is not a photo the site shows (a story folder's photo, a lead image or an image in a story, as content/… or static/…)"
-                )));
-            };
+            let photo = &photos.photos[find_photo(&photos, "get_image_metadata", &path)?];
             let f = &photo.facts;
             let largest = photo.largest();
             Ok(Value::from_serializable(&serde_json::json!({
@@ -87,4 +79,59 @@ pub(super) fn register(
             })))
         },
     );
+
+    // Zola's `resize_image`: the file is published by the build that
+    // renders the call (see `super::resized`).
+    let resizes = Arc::clone(resizes);
+    let cfg = config.clone();
+    tera.register_function(
+        "resize_image",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let fail =
+                |m: String| tera::Error::message(format!("resize_image(path=\"{path}\"): {m}"));
+            let n = find_photo(&resizes.photos, "resize_image", &path)?;
+            let op = kwargs.get::<&str>("op")?.unwrap_or("fill");
+            let format = kwargs.get::<&str>("format")?.unwrap_or("auto");
+            let request = crate::images::Request {
+                source: resizes.photos.photos[n].source.clone(),
+                op: crate::images::Op::parse(op).map_err(fail)?,
+                width: kwargs.get::<u32>("width")?,
+                height: kwargs.get::<u32>("height")?,
+                format: crate::images::resized::parse_format(format).map_err(fail)?,
+                quality: kwargs.get::<u8>("quality")?,
+            };
+            let facts = &resizes.photos.photos[n].facts;
+            let (orig_width, orig_height) = (facts.width, facts.height);
+            let resized = resizes.ask(request).map_err(fail)?;
+            let v = &resized.version;
+            Ok(Value::from_serializable(&serde_json::json!({
+                "url": cfg.relative_url(&v.path),
+                "static_path": v.path,
+                "permalink": cfg.absolute_url(&v.path),
+                "width": v.width,
+                "height": v.height,
+                "orig_width": orig_width,
+                "orig_height": orig_height,
+            })))
+        },
+    );
+}
+
+/// The number of the site's photo at `path` (as the site root, `content/`
+/// or `static/` sees it), or an error saying which photos can be named.
+fn find_photo(
+    photos: &crate::images::Photos,
+    function: &str,
+    path: &str,
+) -> tera::TeraResult<usize> {
+    let rel = path.trim_start_matches('/');
+    [rel.to_string(), format!("static/{rel}"), format!("content/{rel}")]
+        .into_iter()
+        .find_map(|p| photos.index_of(std::path::Path::new(&p)))
+        .ok_or_else(|| {
+            tera::Error::message(format!(
+                "{function}: `{path}` is not a photo the site shows (a story folder's photo, a lead image or an image in a story, as content/… or static/…; a story's own is `page.image_path`)"
+            ))
+        })
 }

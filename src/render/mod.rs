@@ -18,10 +18,11 @@ mod extras;
 mod filters;
 mod functions;
 mod pages;
+pub mod resized;
 mod sink;
 pub mod templates;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -44,6 +45,10 @@ pub struct Rendering {
     /// HTML pages per language code.
     pub pages: BTreeMap<String, usize>,
     pub warnings: Vec<String>,
+    /// What templates asked `resize_image` for, for the next build.
+    pub resized: resized::Record,
+    /// The sizes published for it.
+    pub resized_versions: Vec<crate::images::Version>,
 }
 
 /// What a file's fingerprint needed that making it needs too, so a build
@@ -76,6 +81,8 @@ pub struct Renderer {
     nav: Arc<BTreeMap<String, Value>>,
     /// Per language, what every page's context starts with.
     language_contexts: Arc<BTreeMap<String, tera::Context>>,
+    /// What templates ask `resize_image` for.
+    resizes: Arc<resized::Resizes>,
 }
 
 /// The templates every theme must have.
@@ -97,7 +104,8 @@ impl Renderer {
             SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?,
         );
         let partials = Arc::new(templates::Partials::default());
-        let tera = templates::build(config, &theme, &dates, &partials, &site.photos)?;
+        let resizes = Arc::new(resized::Resizes::new(Arc::clone(&site.photos)));
+        let tera = templates::build(config, &theme, &dates, &partials, &resizes)?;
         if let Some(missing) = REQUIRED_TEMPLATES
             .iter()
             .find(|t| !tera.contains_template(t))
@@ -148,6 +156,7 @@ impl Renderer {
             dates,
             highlighter: Highlighter::default(),
             language_contexts: Arc::default(),
+            resizes,
         };
         renderer.language_contexts = Arc::new(
             renderer
@@ -184,6 +193,7 @@ impl Renderer {
             all_languages: self.all_languages.clone(),
             nav: Arc::clone(&self.nav),
             language_contexts: Arc::clone(&self.language_contexts),
+            resizes: Arc::clone(&self.resizes),
         }
     }
 
@@ -205,8 +215,16 @@ impl Renderer {
     }
 
     /// Makes every file into `sink`, reusing the sink's copy of each file
-    /// whose inputs are unchanged.
-    pub fn render_all(&self, sink: &dyn Sink) -> Result<Rendering, Errors> {
+    /// whose inputs are unchanged; `previous` is what the last build into
+    /// it asked `resize_image` for (without it, no page is reused).
+    pub fn render_all(
+        &self,
+        sink: &dyn Sink,
+        previous: Option<resized::Record>,
+    ) -> Result<Rendering, Errors> {
+        if let Some(record) = previous {
+            self.resizes.set_previous(record);
+        }
         // Article values are made as pages first need them, not all before
         // any page: waiting for the last of them left a core idle.
         let rendered = self
@@ -220,6 +238,7 @@ impl Renderer {
             return Err(e.into());
         }
         crate::profile::stage("files rendered");
+        let (resized, publish) = self.publish_resized(sink)?;
         let mut pages: BTreeMap<String, usize> = BTreeMap::new();
         for info in &self.plan.pages {
             *pages.entry(info.lang.clone()).or_default() += 1;
@@ -227,7 +246,77 @@ impl Renderer {
         Ok(Rendering {
             pages,
             warnings: self.warnings(),
+            resized,
+            resized_versions: publish.into_iter().map(|r| r.version).collect(),
         })
+    }
+
+    /// Hands `sink` every size templates asked `resize_image` for (each
+    /// photo decoded at most once), and returns the record for the next
+    /// build.
+    fn publish_resized(
+        &self,
+        sink: &dyn Sink,
+    ) -> Result<(resized::Record, Vec<crate::images::Resized>), Errors> {
+        let sources: HashMap<&std::path::Path, usize> = (self.site.articles.iter().enumerate())
+            .map(|(i, a)| (a.source.as_path(), i))
+            .collect();
+        let print = |owner: &resized::Owner| match owner {
+            resized::Owner::Page(_) => Some(0),
+            resized::Owner::Partial(_) => Some(self.global),
+            resized::Owner::Article(source) => sources.get(source.as_path()).map(|&i| {
+                Fingerprint::new()
+                    .with(&self.global)
+                    .with(&self.article_print(i))
+                    .value()
+            }),
+        };
+        let (record, publish) = self.resizes.finish(&print);
+        let mut by_photo: BTreeMap<usize, Vec<&crate::images::Version>> = BTreeMap::new();
+        for r in &publish {
+            let path = r.version.path.trim_start_matches('/');
+            if !sink.reuse(path, r.version.key) {
+                by_photo.entry(r.photo).or_default().push(&r.version);
+            }
+        }
+        let photos = &self.site.photos;
+        Errors::result(
+            by_photo
+                .into_par_iter()
+                .filter_map(|(n, versions)| {
+                    let made = photos.resized_bytes(n, &versions).and_then(|all| {
+                        versions.iter().zip(all).try_for_each(|(v, bytes)| {
+                            sink.put(Output {
+                                path: v.path.trim_start_matches('/').to_string(),
+                                bytes,
+                                fingerprint: Some(v.key),
+                            })
+                        })
+                    });
+                    made.err()
+                })
+                .collect(),
+        )?;
+        crate::profile::stage("resized photos published");
+        Ok((record, publish))
+    }
+
+    /// Whether a template asked `resize_image` for a size at `path` (an
+    /// output path): serve makes such a file when it is first requested.
+    pub fn has_resized(&self, path: &str) -> bool {
+        self.resizes.at(&format!("/{path}")).is_some()
+    }
+
+    /// The bytes of a size a template asked `resize_image` for (see
+    /// [`Renderer::has_resized`]).
+    pub fn resized(&self, path: &str) -> Option<Result<Vec<u8>>> {
+        let r = self.resizes.at(&format!("/{path}"))?;
+        Some(
+            self.site
+                .photos
+                .resized_bytes(r.photo, &[&r.version])
+                .map(|mut all| all.remove(0)),
+        )
     }
 
     /// Finds the errors a browser could meet without making every file:
@@ -340,12 +429,17 @@ impl Renderer {
     fn emit(&self, sink: &dyn Sink, path: &str, recipe: &Recipe) -> Result<()> {
         let reads = self.plan.reads_of(&self.site, recipe);
         let (fingerprint, versions) = self.fingerprint(path, recipe, &reads);
+        // A page is kept only if the sizes it asked `resize_image` for are
+        // the same files today.
         if let Some(f) = fingerprint
+            && self.resizes.may_keep_page(path)
             && sink.reuse(path, f)
         {
+            self.resizes.keep_page(path);
             return Ok(());
         }
-        let bytes = self.make_recipe(path, recipe, reads, versions)?;
+        let owner = resized::Owner::Page(path.to_string());
+        let bytes = resized::as_owner(owner, || self.make_recipe(path, recipe, reads, versions))?;
         sink.put(Output {
             path: path.to_string(),
             bytes,
@@ -366,7 +460,8 @@ impl Renderer {
         }
         let summary = render_body(&self.site, &self.site.articles[i], true, &self.highlighter)?;
         let value = page_value(&self.site, &self.plan.ix, i, &summary);
-        let value = self.with_card(value)?;
+        let owner = resized::Owner::Article(self.site.articles[i].source.clone());
+        let value = resized::as_owner(owner, || self.with_card(value))?;
         // Two threads may make it at once; both make the same.
         Ok(self.values[i].get_or_init(|| value))
     }

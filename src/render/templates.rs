@@ -122,9 +122,11 @@ impl Partials {
             ctx.insert_value(k.to_string(), v.clone());
         }
         let _entered = Entered::new(template)?;
-        let html = tera.render(template, &ctx).map_err(|e| {
-            tera::Error::message(format!("{IN_PARTIAL}{template}`: {}", error_chain(&e)))
-        })?;
+        let owner = super::resized::Owner::Partial(key);
+        let html =
+            super::resized::as_owner(owner, || tera.render(template, &ctx)).map_err(|e| {
+                tera::Error::message(format!("{IN_PARTIAL}{template}`: {}", error_chain(&e)))
+            })?;
         // A template file's last line break is not part of it (as in
         // Jinja): the page's own line break follows the call.
         let html = Value::safe_string(html.strip_suffix('\n').unwrap_or(&html));
@@ -147,13 +149,13 @@ pub fn build(
     theme: &Arc<Theme>,
     dates: &Arc<SiteDates>,
     partials: &Arc<Partials>,
-    photos: &Arc<crate::images::Photos>,
+    resizes: &Arc<super::resized::Resizes>,
 ) -> Result<Tera> {
     let mut tera = Tera::new();
     tera.set_escape_fn(escape);
     // Filters and functions must exist before templates that use them load.
     super::filters::register(&mut tera, config, dates);
-    super::functions::register(&mut tera, config, theme, partials, photos);
+    super::functions::register(&mut tera, config, theme, partials, resizes);
     let templates = theme
         .templates
         .iter()

@@ -100,13 +100,17 @@ impl Model {
 
     /// Whether the site has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.numbers.contains_key(path)
+        self.numbers.contains_key(path) || self.renderer.has_resized(path)
     }
 
     /// The file at `path`, made now if no request made it before; `None`
     /// if the site has no such file.
     pub fn file(&self, path: &str) -> Option<crate::error::Result<Arc<Vec<u8>>>> {
-        self.numbers.get(path).map(|&n| self.make(n))
+        match self.numbers.get(path) {
+            Some(&n) => Some(self.make(n)),
+            // A size a page asked `resize_image` for, made on its first request.
+            None => self.renderer.resized(path).map(|r| r.map(Arc::new)),
+        }
     }
 
     fn make(&self, n: usize) -> crate::error::Result<Arc<Vec<u8>>> {

@@ -275,3 +275,27 @@ fn exif_block(orientation: u16, description: &str, artist: &str) -> Vec<u8> {
     t.extend_from_slice(&0u32.to_le_bytes());
     t
 }
+
+/// `jpeg` with an IPTC IIM block (APP13, Photoshop resource 0x0404): a
+/// caption (2:120) and a by-line (2:80), as agency photos carry them.
+pub fn jpeg_with_iptc(w: u32, h: u32, caption: &str, byline: &str) -> Vec<u8> {
+    let mut iim = Vec::new();
+    for (dataset, text) in [(120u8, caption), (80, byline)] {
+        iim.extend([0x1C, 2, dataset]);
+        iim.extend((text.len() as u16).to_be_bytes());
+        iim.extend(text.as_bytes());
+    }
+    let mut payload = b"Photoshop 3.0\08BIM\x04\x04\x00\x00".to_vec();
+    payload.extend((iim.len() as u32).to_be_bytes());
+    payload.extend(&iim);
+    if iim.len() % 2 == 1 {
+        payload.push(0);
+    }
+    let bytes = jpeg(w, h);
+    let mut out = bytes[..2].to_vec();
+    out.extend([0xFF, 0xED]);
+    out.extend(((payload.len() + 2) as u16).to_be_bytes());
+    out.extend(payload);
+    out.extend(&bytes[2..]);
+    out
+}
