@@ -80,7 +80,7 @@ pub fn resolve(
         .map(|name| (format!("static/{name}"), format!("/{name}")))
         .collect();
     crate::profile::stage("site resolved");
-    let plan = Plan::new(&site, &theme).map_err(|e| relative_to(root, e.into()))?;
+    let plan = Plan::new(&site, &theme).map_err(|e| relative_to(root, e))?;
     Renderer::new(Arc::new(site), Arc::new(plan), theme).map_err(|e| relative_to(root, e))
 }
 

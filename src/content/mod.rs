@@ -3,6 +3,7 @@
 
 pub mod front_matter;
 pub mod markdown;
+pub mod shortcodes;
 pub mod wire;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -110,6 +111,39 @@ pub struct Article {
     pub missing_alt: Vec<usize>,
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
+    /// The shortcodes its Markdown calls, in order (bodies' calls after
+    /// their call), for the checks and fingerprints that need no render.
+    pub shortcodes: Vec<ShortcodeUse>,
+    /// Whether its text has shortcodes, escaped ones included (it is then
+    /// rendered with its shortcodes, never at load).
+    pub has_shortcodes: bool,
+}
+
+/// One shortcode call of a story, as the load found it.
+#[derive(Debug, Clone)]
+pub struct ShortcodeUse {
+    pub name: String,
+    pub args: Vec<(String, shortcodes::Arg)>,
+    /// Where the call starts in the file.
+    pub position: Position,
+    /// The `@/` target of a `path` argument, if it has one.
+    pub target: Option<String>,
+}
+
+/// A shortcode's syntax error in `text` (the file's) at `offset`.
+pub fn shortcode_error(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    e: shortcodes::ShortcodeError,
+) -> Error {
+    let position = Position::of_offset(text, offset);
+    Error {
+        position: Some(position),
+        source_line: text.lines().nth(position.line - 1).map(str::to_owned),
+        ..Error::in_file(path, e.message)
+    }
+    .with_help(e.help)
 }
 
 /// A correction of a story: when it was made, and what it says (plain
@@ -834,6 +868,37 @@ fn load_section(file: File) -> Result<Loaded> {
     })))
 }
 
+/// The shortcode calls of a body (`body` of the file's `text`, starting at
+/// `body_offset`); a syntax error names its line and column.
+fn shortcode_uses(
+    path: &Path,
+    text: &str,
+    body: &str,
+    body_offset: usize,
+) -> Result<Option<Vec<ShortcodeUse>>> {
+    let parts = shortcodes::parse(body)
+        .map_err(|e| shortcode_error(path, text, body_offset + e.offset, e))?;
+    let Some(parts) = parts else {
+        return Ok(None);
+    };
+    Ok(Some(
+        shortcodes::calls(&parts)
+            .into_iter()
+            .map(|call| ShortcodeUse {
+                name: call.name.clone(),
+                target: call.args.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                    ("path", shortcodes::Arg::Str(s)) => s
+                        .strip_prefix("@/")
+                        .map(|t| t.split('#').next().unwrap_or(t).to_string()),
+                    _ => None,
+                }),
+                args: call.args.clone(),
+                position: Position::of_offset(text, body_offset + call.span.start),
+            })
+            .collect(),
+    ))
+}
+
 /// The targets of the `@/` links in `text`: every `@/` followed by a path,
 /// up to a character no link target has here (`)`, `>`, a quote, a space)
 /// or its `#fragment`.
@@ -926,7 +991,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
 
     // Wire copy is escaped text: no `@/` link in it is a link, no image
     // an image.
-    let (links, photos, missing_alt) = match (&wire_story, file.is_text) {
+    let (links, mut photos, missing_alt, shortcodes) = match (&wire_story, file.is_text) {
         (None, false) => (
             link_targets(body_text),
             static_images(body_text),
@@ -934,9 +999,25 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
                 .into_iter()
                 .map(|offset| Position::of_offset(text, body_offset + offset).line)
                 .collect(),
+            shortcode_uses(path, text, body_text, body_offset)?,
         ),
-        _ => (Vec::new(), Vec::new(), Vec::new()),
+        // Wire copy is escaped text: a shortcode in it is text too.
+        _ => (Vec::new(), Vec::new(), Vec::new(), None),
     };
+    let has_shortcodes = shortcodes.is_some();
+    let shortcodes = shortcodes.unwrap_or_default();
+    // A shortcode's `/…` photo (`figure(src="/photos/x.jpg")`) is shown too.
+    for call in &shortcodes {
+        for (_, arg) in &call.args {
+            if let shortcodes::Arg::Str(v) = arg
+                && let Some(rel) = v.strip_prefix('/')
+                && crate::images::Kind::of_name(rel).is_some()
+                && !rel.split('/').any(|s| s == "..")
+            {
+                photos.push(Path::new("static").join(rel));
+            }
+        }
+    }
     let (title, body) = match wire_story {
         Some(story) => {
             date = Some(story.date);
@@ -948,7 +1029,10 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
             // Relative links and photos need the site's paths first, too.
             markdown_body(
                 body_text,
-                links.is_empty() && file.place.bundle.is_none() && photos.is_empty(),
+                links.is_empty()
+                    && file.place.bundle.is_none()
+                    && photos.is_empty()
+                    && !has_shortcodes,
                 config,
                 budget,
             ),
@@ -1028,6 +1112,8 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         missing_alt,
         image_caption: fm.image_caption,
         image_credit: fm.image_credit,
+        shortcodes,
+        has_shortcodes,
         assets: bundle_files
             .map(|files| files.into_iter().map(|(name, _)| name).collect())
             .unwrap_or_default(),

@@ -15,6 +15,7 @@
 
 mod files;
 mod reads;
+pub mod shortcodes;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -121,6 +122,8 @@ pub struct Plan {
     pub equivalents: Equivalents,
     /// Each language's top-level sections, for the navigation bar.
     pub nav: BTreeMap<String, Vec<Link>>,
+    /// The shortcodes the theme and the site have, by name.
+    pub shortcodes: shortcodes::Shortcodes,
 }
 
 impl Plan {
@@ -158,8 +161,10 @@ impl Plan {
 
     /// Plans the files of `site` with `theme`; an error if two files would
     /// share a path, or an article names a template the theme lacks.
-    pub fn new(site: &Site, theme: &Theme) -> Result<Plan> {
+    pub fn new(site: &Site, theme: &Theme) -> Result<Plan, crate::error::Errors> {
         files::check_templates(site, theme)?;
+        let shortcodes = shortcodes::Shortcodes::of(theme)?;
+        shortcodes.check(site)?;
         let ix = index::build(site);
         crate::profile::stage("indexes built");
         let pages = files::page_infos(site, &ix);
@@ -170,6 +175,7 @@ impl Plan {
             pages,
             files: Vec::new(),
             first_page: 0,
+            shortcodes,
         };
         plan.files = files::recipes(site, theme, &plan)?;
         plan.first_page = plan

@@ -175,6 +175,11 @@ pub struct ArticleFacts<'a> {
     pub month: Option<&'a str>,
     /// Where each of its `@/` links leads (`None`: nowhere, an error).
     pub links: Vec<(&'a str, Option<&'a str>)>,
+    /// The fingerprints of the shortcode templates its text calls.
+    pub shortcodes: Vec<u64>,
+    /// What its `related(path="@/…")` calls show: the story named and its
+    /// translations, by the fingerprints of their files.
+    pub shown: Vec<u64>,
     /// Whether it is shown as embargoed (the clock passed or not).
     pub embargoed: bool,
     /// The newer translation it is outdated by, and that one's date.
@@ -234,6 +239,12 @@ impl ArticleFacts<'_> {
                     let to = site.link_path(target);
                     (target.as_str(), to)
                 })
+                .collect(),
+            shortcodes: (plan.shortcodes).prints(a.shortcodes.iter().map(|c| c.name.as_str())),
+            shown: (a.shortcodes.iter())
+                .filter_map(|c| site.by_content_path.get(c.target.as_deref()?))
+                .flat_map(|&j| std::iter::once(j).chain(site.translations[j].iter().copied()))
+                .map(|j| site.articles[j].fingerprint)
                 .collect(),
         }
     }

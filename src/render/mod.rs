@@ -19,6 +19,7 @@ mod filters;
 mod functions;
 mod pages;
 pub mod resized;
+mod shortcodes;
 mod sink;
 pub mod templates;
 
@@ -458,7 +459,9 @@ impl Renderer {
         if let Some(value) = self.values[i].get() {
             return Ok(value);
         }
-        let summary = render_body(&self.site, &self.site.articles[i], true, &self.highlighter)?;
+        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
+        let a = &self.site.articles[i];
+        let summary = render_body(&self.site, a, true, &self.highlighter, &calls)?;
         let value = page_value(&self.site, &self.plan.ix, i, &summary);
         let owner = resized::Owner::Article(self.site.articles[i].source.clone());
         let value = resized::as_owner(owner, || self.with_card(value))?;
@@ -568,8 +571,12 @@ fn global_fingerprint(site: &Site, theme: &Theme) -> u64 {
         .with_serialized(&site.config)
         .with(&theme.fingerprinted)
         .with(&theme.strings.fingerprint());
+    // Shortcode templates are read by the stories that call them (see
+    // `ArticleFacts::shortcodes`): changing one makes only those again.
     for (name, (text, _)) in &theme.templates {
-        global = global.with(name).with(text);
+        if !name.starts_with(crate::plan::shortcodes::FOLDER) {
+            global = global.with(name).with(text);
+        }
     }
     for s in &site.sections {
         global = global

@@ -468,7 +468,9 @@ impl Renderer {
 
     /// Article `i`'s template value with its full text and table of contents.
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
-        let full = render_body(&self.site, &self.site.articles[i], false, &self.highlighter)?;
+        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
+        let a = &self.site.articles[i];
+        let full = render_body(&self.site, a, false, &self.highlighter, &calls)?;
         let mut map = self.value(i)?.as_map().cloned().unwrap_or_default();
         let summary = map
             .get(&"summary".into())
