@@ -337,3 +337,78 @@ fn a_missing_file_of_a_story_folder_is_an_error_at_the_call() {
         "{html}"
     );
 }
+
+#[test]
+fn headings_link_to_themselves_and_external_links_get_noopener() {
+    let site = site_with(
+        "## Talks resume\n\nSee [the agency](https://agency.example/story) and [ours](@/en/news/other.md).\n\n## A [linked](https://x.example) heading",
+    );
+    site.build_ok();
+    let html = body(&site, "news/talks/index.html");
+    assert!(
+        html.contains(r##"<h2 id="talks-resume"><a class="anchor" href="#talks-resume">Talks resume</a></h2>"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="https://agency.example/story" rel="noopener">the agency</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="/news/other/">ours</a>"#),
+        "{html}"
+    );
+    // No link inside a link.
+    assert!(
+        !html.contains(r##"<a class="anchor" href="#a-linked-heading">"##),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_theme_overrides_headings_links_images_and_code_with_hooks() {
+    let site = site_with(
+        "## Numbers\n\n[Agency](https://agency.example) and ![Map](/map.png \"The map\")\n\n```rust\nfn main() {}\n```",
+    );
+    site.write("static/map.png", util::png(40, 20));
+    site.write(
+        "templates/hooks/heading.html",
+        "<h{{ level }} id=\"{{ id }}\" class=\"hooked\" dir=\"{{ dir }}\">{{ content | safe }}</h{{ level }}>",
+    );
+    site.write(
+        "templates/hooks/link.html",
+        "{% if external %}<a class=\"out\" href=\"{{ url }}\">{{ content | safe }} ↗</a>{% else %}{{ html | safe }}{% endif %}",
+    );
+    site.write(
+        "templates/hooks/image.html",
+        "<span class=\"img\" title=\"{{ title }}\">{{ html | safe }}</span>",
+    );
+    site.write(
+        "templates/hooks/codeblock.html",
+        "<div class=\"code\" data-lang=\"{{ lang }}\">{{ html | safe }}</div>",
+    );
+    site.build_ok();
+    let html = body(&site, "news/talks/index.html");
+    assert!(
+        html.contains(r#"<h2 id="numbers" class="hooked" dir="ltr">Numbers</h2>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a class="out" href="https://agency.example">Agency ↗</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<span class="img" title="The map"><picture>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<div class="code" data-lang="rust"><pre"#),
+        "{html}"
+    );
+    // The table of contents still lists the heading.
+    site.write("templates/hooks/heading.html", "{{ nothing_here }}");
+    let err = site.build_err();
+    assert!(
+        err.contains("talks.md:5:1") && err.contains("hooks/heading.html"),
+        "{err}"
+    );
+}

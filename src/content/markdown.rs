@@ -65,7 +65,49 @@ pub enum MarkdownError {
     BrokenLink { target: String, offset: usize },
     /// A relative link or image naming no file of the story folder.
     MissingFile { target: String, offset: usize },
+    /// A render hook's template failed.
+    Hook { message: String, offset: usize },
 }
+
+/// A piece of a text that a theme may render itself, with a template of
+/// `templates/hooks/` (`heading.html`, `link.html`, `image.html`,
+/// `codeblock.html`); `html` is what bulletin would make of it.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Hook<'a> {
+    Heading {
+        level: u8,
+        id: &'a str,
+        /// The heading's plain text.
+        text: &'a str,
+        /// Its inner HTML.
+        content: &'a str,
+        html: &'a str,
+    },
+    Link {
+        url: &'a str,
+        title: &'a str,
+        content: &'a str,
+        external: bool,
+        html: &'a str,
+    },
+    Image {
+        url: &'a str,
+        alt: &'a str,
+        title: &'a str,
+        html: &'a str,
+    },
+    #[serde(rename = "codeblock")]
+    CodeBlock {
+        lang: &'a str,
+        code: &'a str,
+        html: &'a str,
+    },
+}
+
+/// Renders a hook with the theme's template: `None` when it has none for
+/// that kind, else the HTML or what went wrong.
+pub type HookFn<'a> = &'a dyn Fn(&Hook) -> Option<Result<String, String>>;
 
 /// What a relative link or image of a story resolves to.
 pub enum Local {
@@ -132,6 +174,8 @@ pub struct Settings<'a> {
     /// The story's own files and photos, for relative links and images
     /// (and `/static` photos); `None` renders every destination as written.
     pub local: Option<LocalFn<'a>>,
+    /// The theme's render hooks, if it has any.
+    pub hooks: Option<HookFn<'a>>,
 }
 
 /// Renders `body`.
@@ -151,7 +195,16 @@ fn render_inner(
         resolve,
         base_path,
         local,
+        hooks,
     } = settings;
+    // A hook's answer, or `None` to render the default.
+    let hook = |h: Hook, offset: usize| -> Result<Option<String>, MarkdownError> {
+        match hooks.and_then(|f| f(&h)) {
+            None => Ok(None),
+            Some(Ok(html)) => Ok(Some(html)),
+            Some(Err(message)) => Err(MarkdownError::Hook { message, offset }),
+        }
+    };
     let summary_only = at_marker.is_some();
     let has_more = summary_only && super::has(body, "<!-- more -->");
     let options = Options::ENABLE_TABLES
@@ -188,15 +241,55 @@ fn render_inner(
                     inner.push(e);
                 }
                 let id = id.map_or_else(|| ids.next(&text), |i| i.to_string());
-                flat_toc.push((heading_number(level), id.clone(), text));
+                // The heading links to itself, unless it holds a link.
+                let linked = !inner
+                    .iter()
+                    .any(|e| matches!(e, Event::Start(Tag::Link { .. })));
+                if hooks.is_some() {
+                    let mut content = String::new();
+                    pulldown_cmark::html::push_html(&mut content, inner.iter().cloned());
+                    let n = heading_number(level);
+                    let eid = pulldown_cmark_escape_html(&id);
+                    let html = match linked {
+                        true => format!(
+                            "<h{n} id=\"{eid}\"><a class=\"anchor\" href=\"#{eid}\">{content}</a></h{n}>"
+                        ),
+                        false => format!("<h{n} id=\"{eid}\">{content}</h{n}>"),
+                    };
+                    let h = Hook::Heading {
+                        level: n,
+                        id: &id,
+                        text: &text,
+                        content: &content,
+                        html: &html,
+                    };
+                    if let Some(made) = hook(h, range.start)? {
+                        flat_toc.push((n, id.clone(), text));
+                        events.push(Event::Html(format!("{made}\n").into()));
+                        continue;
+                    }
+                }
                 events.push(Event::Start(Tag::Heading {
                     level,
-                    id: Some(CowStr::from(id)),
+                    id: Some(CowStr::from(id.clone())),
                     classes,
                     attrs,
                 }));
+                if linked {
+                    events.push(Event::InlineHtml(
+                        format!(
+                            "<a class=\"anchor\" href=\"#{}\">",
+                            pulldown_cmark_escape_html(&id)
+                        )
+                        .into(),
+                    ));
+                }
                 events.extend(inner);
+                if linked {
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
                 events.push(Event::End(TagEnd::Heading(level)));
+                flat_toc.push((heading_number(level), id, text));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -211,7 +304,17 @@ fn render_inner(
                         _ => {}
                     }
                 }
-                events.push(Event::Html(code_block(&code, &lang, highlight).into()));
+                let html = code_block(&code, &lang, highlight);
+                let h = Hook::CodeBlock {
+                    lang: &lang,
+                    code: &code,
+                    html: &html,
+                };
+                let made = match hooks {
+                    Some(_) => hook(h, range.start)?.map(|m| format!("{m}\n")),
+                    None => None,
+                };
+                events.push(Event::Html(made.unwrap_or(html).into()));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -247,7 +350,6 @@ fn render_inner(
                 title,
                 id,
             }) => {
-                depth += 1;
                 let dest_url = match local.map(|f| f(&dest_url, None)) {
                     Some(Local::Url(url)) => url.into(),
                     Some(Local::Missing) => {
@@ -258,6 +360,38 @@ fn render_inner(
                     }
                     _ => destination(dest_url, unsafe_html, base_path),
                 };
+                let external = is_external(&dest_url);
+                if hooks.is_some() {
+                    let mut inner = Vec::new();
+                    for (e, _) in parser.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Link)) {
+                            break;
+                        }
+                        inner.push(e);
+                    }
+                    let mut content = String::new();
+                    pulldown_cmark::html::push_html(&mut content, inner.iter().cloned());
+                    let html = format!("{}{content}</a>", link_start(&dest_url, &title, external));
+                    let h = Hook::Link {
+                        url: &dest_url,
+                        title: &title,
+                        content: &content,
+                        external,
+                        html: &html,
+                    };
+                    let made = hook(h, range.start)?.unwrap_or(html);
+                    events.push(Event::InlineHtml(made.into()));
+                    continue;
+                }
+                depth += 1;
+                if external {
+                    // Its own tag, for `rel`; pulldown-cmark closes it.
+                    events.push(Event::InlineHtml(
+                        link_start(&dest_url, &title, true).into(),
+                    ));
+                    continue;
+                }
+                let _ = link_type;
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -283,6 +417,31 @@ fn render_inner(
                     inner.push(e);
                 }
                 let resolved = local.map_or(Local::Keep, |f| f(&dest_url, Some(&alt)));
+                if hooks.is_some() {
+                    let (url, html) = match &resolved {
+                        Local::Picture(html) => (dest_url.to_string(), html.clone()),
+                        Local::Url(url) => (url.clone(), img_tag(url, &alt, &title)),
+                        Local::Keep => {
+                            let url =
+                                destination(dest_url.clone(), unsafe_html, base_path).to_string();
+                            let html = img_tag(&url, &alt, &title);
+                            (url, html)
+                        }
+                        Local::Missing => (String::new(), String::new()),
+                    };
+                    let h = Hook::Image {
+                        url: &url,
+                        alt: &alt,
+                        title: &title,
+                        html: &html,
+                    };
+                    if !html.is_empty()
+                        && let Some(made) = hook(h, range.start)?
+                    {
+                        events.push(Event::InlineHtml(made.into()));
+                        continue;
+                    }
+                }
                 let dest_url = match resolved {
                     Local::Picture(html) => {
                         // Alone in its paragraph with a title: a figure.
@@ -503,6 +662,39 @@ fn destination<'a>(dest: CowStr<'a>, unsafe_html: bool, base_path: &str) -> CowS
     dest
 }
 
+/// Whether a link leaves the site: it gets `rel="noopener"`.
+fn is_external(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || url.starts_with("//")
+}
+
+/// An `<a>` start tag; an external one with `rel="noopener"`.
+fn link_start(url: &str, title: &str, external: bool) -> String {
+    let mut tag = String::from("<a href=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", pulldown_cmark_escape_html(title)));
+    }
+    if external {
+        tag.push_str(" rel=\"noopener\"");
+    }
+    tag.push('>');
+    tag
+}
+
+/// An `<img>` as pulldown-cmark writes one.
+fn img_tag(url: &str, alt: &str, title: &str) -> String {
+    let mut tag = String::from("<img src=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
+    tag.push_str(&format!("\" alt=\"{}\"", pulldown_cmark_escape_html(alt)));
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", pulldown_cmark_escape_html(title)));
+    }
+    tag.push_str(" />");
+    tag
+}
+
 /// Whether `url` is relative or of a scheme that only navigates.
 pub fn safe_scheme(url: &str) -> bool {
     let cleaned: String = url
@@ -639,6 +831,7 @@ mod tests {
             resolve,
             base_path: "",
             local: None,
+            hooks: None,
         }
     }
 

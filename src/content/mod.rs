@@ -1351,6 +1351,7 @@ fn markdown_body(text: &str, no_links: bool, config: &Config, budget: &TextBudge
                     resolve: &|_| None,
                     base_path: &config.base_path,
                     local: None,
+                    hooks: None,
                 };
                 markdown::summarize(text, &settings).ok()
             })

@@ -22,6 +22,7 @@ pub(super) fn render_body(
     summary_only: bool,
     highlighter: &Highlighter,
     calls: &CallFn,
+    hooks: Option<markdown::HookFn>,
 ) -> Result<Rendered> {
     match &a.body {
         Body::Plain(blocks) => Ok(render_plain(blocks)),
@@ -57,6 +58,7 @@ pub(super) fn render_body(
                 resolve: &resolve,
                 base_path: &site.config.base_path,
                 local: Some(&local),
+                hooks,
             };
             if a.has_shortcodes
                 && let Some(parts) = shortcodes::parse(text)
@@ -109,6 +111,10 @@ fn moved(e: MarkdownError, segments: &Segments) -> MarkdownError {
         },
         MarkdownError::MissingFile { target, offset } => MarkdownError::MissingFile {
             target,
+            offset: at(offset),
+        },
+        MarkdownError::Hook { message, offset } => MarkdownError::Hook {
+            message,
             offset: at(offset),
         },
     }
@@ -245,9 +251,29 @@ pub(super) fn markdown_error(
     text: &str,
     e: MarkdownError,
 ) -> Error {
-    let (target, offset, missing) = match e {
-        MarkdownError::BrokenLink { target, offset } => (target, offset, false),
-        MarkdownError::MissingFile { target, offset } => (target, offset, true),
+    let (offset, message, help) = match e {
+        MarkdownError::BrokenLink { target, offset } => (
+            offset,
+            format!(
+                "{} links to {target}, but {} does not exist",
+                source.display(),
+                missing_file(&target)
+            ),
+            "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
+        ),
+        MarkdownError::MissingFile { target, offset } => (
+            offset,
+            format!(
+                "{} shows or links to {target}, but its story folder has no such file",
+                source.display()
+            ),
+            "put the file in the story folder (next to index.md), or write /<file> for one under static/",
+        ),
+        MarkdownError::Hook { message, offset } => (
+            offset,
+            message,
+            "fix the render hook's template (templates/hooks/), or remove it for the default",
+        ),
     };
     let at = Position::of_offset(text, offset);
     Error {
@@ -256,25 +282,9 @@ pub(super) fn markdown_error(
             ..at
         }),
         source_line: text.lines().nth(at.line - 1).map(str::to_owned),
-        ..Error::in_file(
-            source,
-            match missing {
-                false => format!(
-                    "{} links to {target}, but {} does not exist",
-                    source.display(),
-                    missing_file(&target)
-                ),
-                true => format!(
-                    "{} shows or links to {target}, but its story folder has no such file",
-                    source.display()
-                ),
-            },
-        )
+        ..Error::in_file(source, message)
     }
-    .with_help(match missing {
-        false => "write @/ links as @/<language>/<section>/<file>.md, relative to content/, or @/static/<file> for a static file",
-        true => "put the file in the story folder (next to index.md), or write /<file> for one under static/",
-    })
+    .with_help(help)
 }
 
 /// What a relative link or image of `a` names: a file of its story

@@ -84,6 +84,8 @@ pub struct Renderer {
     language_contexts: Arc<BTreeMap<String, tera::Context>>,
     /// What templates ask `resize_image` for.
     resizes: Arc<resized::Resizes>,
+    /// Whether the theme has render hooks (`templates/hooks/`).
+    has_hooks: bool,
 }
 
 /// The templates every theme must have.
@@ -158,7 +160,10 @@ impl Renderer {
             highlighter: Highlighter::default(),
             language_contexts: Arc::default(),
             resizes,
+            has_hooks: false,
         };
+        renderer.has_hooks =
+            (renderer.theme.templates.keys()).any(|n| n.starts_with(shortcodes::HOOKS));
         renderer.language_contexts = Arc::new(
             renderer
                 .site
@@ -195,6 +200,7 @@ impl Renderer {
             nav: Arc::clone(&self.nav),
             language_contexts: Arc::clone(&self.language_contexts),
             resizes: Arc::clone(&self.resizes),
+            has_hooks: self.has_hooks,
         }
     }
 
@@ -461,7 +467,11 @@ impl Renderer {
         }
         let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
         let a = &self.site.articles[i];
-        let summary = render_body(&self.site, a, true, &self.highlighter, &calls)?;
+        let hook = |h: &crate::content::markdown::Hook| self.hook(&a.lang, h);
+        let hooks = self
+            .has_hooks
+            .then_some(&hook as crate::content::markdown::HookFn);
+        let summary = render_body(&self.site, a, true, &self.highlighter, &calls, hooks)?;
         let value = page_value(&self.site, &self.plan.ix, i, &summary);
         let owner = resized::Owner::Article(self.site.articles[i].source.clone());
         let value = resized::as_owner(owner, || self.with_card(value))?;

@@ -397,12 +397,14 @@ impl Renderer {
         let config = &self.site.config;
         let intro = s.meta.as_ref().map(|m| {
             let resolve = |t: &str| self.site.link_path(t).map(|path| config.relative_url(path));
+            let hook = |h: &markdown::Hook| self.hook(&s.lang, h);
             let settings = markdown::Settings {
                 unsafe_html: config.markdown.unsafe_html,
                 highlight: config.markdown.highlight_code.then_some(&self.highlighter),
                 resolve: &resolve,
                 base_path: &config.base_path,
                 local: None,
+                hooks: self.has_hooks.then_some(&hook as markdown::HookFn),
             };
             markdown::render(&m.body, &settings)
                 .map(|r| r.html)
@@ -470,7 +472,9 @@ impl Renderer {
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
         let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
         let a = &self.site.articles[i];
-        let full = render_body(&self.site, a, false, &self.highlighter, &calls)?;
+        let hook = |h: &markdown::Hook| self.hook(&a.lang, h);
+        let hooks = self.has_hooks.then_some(&hook as markdown::HookFn);
+        let full = render_body(&self.site, a, false, &self.highlighter, &calls, hooks)?;
         let mut map = self.value(i)?.as_map().cloned().unwrap_or_default();
         let summary = map
             .get(&"summary".into())

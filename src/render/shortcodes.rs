@@ -24,7 +24,7 @@ use tera::Value;
 
 use super::Renderer;
 use super::context::dir;
-use crate::content::markdown::Local;
+use crate::content::markdown::{Hook, Local};
 use crate::content::shortcodes::{Arg, Call};
 use crate::error::{Error, Result};
 use crate::images::{CARD_SIZES, Kind, STORY_SIZES, picture};
@@ -55,7 +55,47 @@ struct Target<'a> {
     thumb: Option<String>,
 }
 
+/// Where render hooks' templates are: `hooks/heading.html`, `link.html`,
+/// `image.html`, `codeblock.html`.
+pub const HOOKS: &str = "hooks/";
+
 impl Renderer {
+    /// Renders a piece of a text of language `lang` with the theme's hook
+    /// for its kind, if it has one. The template sees the piece's fields
+    /// (see [`Hook`]), `lang`, `dir`, `language` and `config`.
+    pub(super) fn hook(
+        &self,
+        lang: &str,
+        hook: &Hook,
+    ) -> Option<std::result::Result<String, String>> {
+        let kind = match hook {
+            Hook::Heading { .. } => "heading",
+            Hook::Link { .. } => "link",
+            Hook::Image { .. } => "image",
+            Hook::CodeBlock { .. } => "codeblock",
+        };
+        let template = format!("{HOOKS}{kind}.html");
+        if !self.tera.contains_template(&template) {
+            return None;
+        }
+        let mut ctx = self.language_contexts.get(lang)?.clone();
+        ctx.insert("dir", dir(self.lang_of(lang)));
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(hook) {
+            for (k, v) in fields {
+                ctx.insert(k, &v);
+            }
+        }
+        Some(
+            self.tera
+                .render(&template, &ctx)
+                .map(|html| html.trim_end_matches('\n').to_string())
+                .map_err(|e| {
+                    let e = super::templates::template_error(&self.theme, &e, "rendering a hook");
+                    format!("the render hook {template} failed: {}", e.message)
+                }),
+        )
+    }
+
     /// Renders call number `nth` of article `i`'s text, with its body's HTML.
     pub(super) fn shortcode(
         &self,
