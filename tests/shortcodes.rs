@@ -412,3 +412,15 @@ fn a_theme_overrides_headings_links_images_and_code_with_hooks() {
         "{err}"
     );
 }
+
+#[test]
+fn text_arguments_ending_with_a_full_stop_are_not_file_names() {
+    let site = Site::new(SITE);
+    site.write(
+        "content/en/news/harbour/index.md",
+        "+++\ntitle = \"Harbour\"\ndate = 2026-03-01\n+++\n{{ figure(src=\"crane.jpg\", alt=\"A crane.\", caption=\"The crane arrived.\", credit=\"J. Smith\") }}\n",
+    );
+    site.write("content/en/news/harbour/crane.jpg", util::jpeg(400, 300));
+    site.build_ok();
+    assert!(body(&site, "news/harbour/index.html").contains("<figcaption>The crane arrived."));
+}

@@ -131,7 +131,7 @@ impl Renderer {
         for (key, value) in &call.args {
             ctx.insert(key.clone(), value);
             let Arg::Str(value) = value else { continue };
-            if key == "url" || key == "path" || value.contains("://") {
+            if key == "url" || key == "path" || !looks_like_file(value) {
                 continue;
             }
             match super::body::local_file(site, a, value, Some(alt)) {
@@ -289,4 +289,19 @@ impl Renderer {
             }),
         }
     }
+}
+
+/// Whether an argument's value names a file (`crane.jpg`, `/maps/port.png`,
+/// `docs/report.pdf`) rather than being text or a URL: one word with an
+/// extension of letters and digits.
+fn looks_like_file(value: &str) -> bool {
+    if value.contains("://") || value.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let name = value.rsplit('/').next().unwrap_or(value);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }

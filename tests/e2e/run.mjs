@@ -170,6 +170,30 @@ try {
     await context.close();
   }
 
+  // A video is a facade: nothing is asked of the video host (or any other)
+  // until the reader clicks, and then its player's frame loads.
+  for (const lang of ["en", "fa", "ru"]) {
+    const path = pages[lang].corrected;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    const foreign = [];
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base)) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    await page.goto(base + encodeURI(path), { waitUntil: "load" });
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    check(`${lang} ${path}: no third-party request before the video is played`, foreign.length === 0, foreign.join(", "));
+    await page.click(".embed-facade a.facade");
+    await page.waitForSelector(".embed-facade iframe", { timeout: 3000 }).catch(() => {});
+    const frame = await page.evaluate(() => document.querySelector(".embed-facade iframe")?.src || "");
+    check(`${lang} ${path}: a click plays the video from youtube-nocookie.com`, frame.startsWith("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"), frame);
+    await context.close();
+  }
+
   // The language switcher lands on the translation.
   {
     const { page, context } = await open(pages.en.article);
