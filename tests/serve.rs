@@ -698,3 +698,29 @@ fn serve_makes_a_size_resize_image_asked_for_on_its_first_request() {
     assert_eq!(status, 200, "{src}");
     assert!(head.contains("image/png"), "{head}");
 }
+
+#[test]
+fn a_bad_shortcode_call_in_an_edit_is_shown_in_the_overlay_at_its_line() {
+    let site = site_with_articles();
+    let server = serve(&site);
+    eventually(&server, "/news/a/", |s, _| s == 200);
+    // An edit that keeps the story in its place (the quick path).
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"Alpha\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nText.\n\n{{ youtube(id=\"x\", start=\"soon\") }}\n",
+    );
+    let body = eventually(&server, "/news/a/", |_, b| b.contains("bulletin-error"));
+    assert!(
+        body.contains("content/en/news/a.md:8:1") && body.contains("is a number, not a string"),
+        "{body}"
+    );
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"Alpha\"\ndate = 2020-01-01\ntags = [\"x\"]\n+++\nText.\n\n{{ youtub(id=\"x\") }}\n",
+    );
+    let body = eventually(&server, "/news/a/", |_, b| b.contains("youtub`"));
+    assert!(
+        body.contains("a.md:8:1") && body.contains("figure, gallery"),
+        "{body}"
+    );
+}

@@ -104,8 +104,17 @@ pub fn calls(parts: &[Part]) -> Vec<&Call> {
     out
 }
 
-/// Byte ranges of code spans and code blocks.
+/// Byte ranges of code spans and code blocks. A text without a backtick,
+/// a tilde or an indented line has none, and is not parsed for them.
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let indented = bytes.starts_with(b"    ")
+        || bytes.starts_with(b"\t")
+        || memchr::memmem::find(bytes, b"\n    ").is_some()
+        || memchr::memmem::find(bytes, b"\n\t").is_some();
+    if !indented && memchr::memchr2(b'`', b'~', bytes).is_none() {
+        return Vec::new();
+    }
     let mut ranges = Vec::new();
     let mut in_block: Option<usize> = None;
     for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {

@@ -12,7 +12,7 @@ use crate::site::Site;
 
 /// Renders one shortcode call: the call, its number in the story (from
 /// 1) and its body's HTML. An error without a position is placed at the call.
-pub(super) type CallFn<'a> = dyn Fn(&Call, usize, Option<String>) -> Result<String> + Sync + 'a;
+pub(super) type CallFn<'a> = dyn Fn(&Call, usize, Option<String>) -> Result<String> + 'a;
 
 /// Renders an article's body to HTML, or only its summary; `calls` renders
 /// its shortcodes.

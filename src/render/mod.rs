@@ -465,7 +465,8 @@ impl Renderer {
         if let Some(value) = self.values[i].get() {
             return Ok(value);
         }
-        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
+        let story = std::cell::OnceCell::new();
+        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body, &story);
         let a = &self.site.articles[i];
         let hook = |h: &crate::content::markdown::Hook| self.hook(&a.lang, h);
         let hooks = self

@@ -470,7 +470,8 @@ impl Renderer {
 
     /// Article `i`'s template value with its full text and table of contents.
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
-        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body);
+        let story = std::cell::OnceCell::new();
+        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body, &story);
         let a = &self.site.articles[i];
         let hook = |h: &markdown::Hook| self.hook(&a.lang, h);
         let hooks = self.has_hooks.then_some(&hook as markdown::HookFn);

@@ -97,12 +97,15 @@ impl Renderer {
     }
 
     /// Renders call number `nth` of article `i`'s text, with its body's HTML.
+    /// `story` keeps what every call of the story shares, made at the
+    /// first call that needs it.
     pub(super) fn shortcode(
         &self,
         i: usize,
         call: &Call,
         nth: usize,
         body: Option<String>,
+        story: &std::cell::OnceCell<Value>,
     ) -> Result<String> {
         let site = &self.site;
         let a = &site.articles[i];
@@ -111,7 +114,20 @@ impl Renderer {
             return Err(Error::msg(format!("there is no shortcode `{}`", call.name))
                 .with_help(format!("use one of {}", self.plan.shortcodes.names())));
         };
-        let mut ctx = self.language_contexts[&a.lang].clone();
+        // Checked at plan time for a build; again here for serve, which
+        // renders an edited story without planning the site again.
+        if let Some(params) = &shortcode.params
+            && let Err((message, help)) =
+                crate::content::shortcodes::check_args(&call.name, &call.args, params)
+        {
+            return Err(Error::msg(message).with_help(help));
+        }
+        // What a call sees of the site: its language and the configuration
+        // (a page's whole context would cost more than most calls).
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("config", self.config_value.clone());
+        ctx.insert("lang", &a.lang);
+        ctx.insert_value("language", self.languages[&a.lang].clone());
         ctx.insert("dir", dir(self.lang_of(&a.lang)));
         for p in shortcode.params.iter().flatten() {
             if let Some(default) = &p.default {
@@ -205,16 +221,16 @@ impl Renderer {
         // Empty for an inline call, so `{% if body %}` works in either.
         ctx.insert_value("body", Value::safe_string(body.as_deref().unwrap_or("")));
         ctx.insert("nth", &nth);
-        ctx.insert(
-            "page",
-            &serde_json::json!({
+        let page = story.get_or_init(|| {
+            Value::from_serializable(&serde_json::json!({
                 "title": a.title,
                 "lang": a.lang,
                 "url": url(&site.paths[i]),
                 "permalink": config.absolute_url(&site.paths[i]),
                 "photos": self.folder_photos(i),
-            }),
-        );
+            }))
+        });
+        ctx.insert_value("page", page.clone());
         let mut html = Vec::with_capacity(1024);
         self.tera
             .render_to(&shortcode.template, &ctx, &mut html)
