@@ -134,6 +134,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let previous = load_record(&options.root, &output_dir);
     let (site, rendering) = render_site(options, config, &writer, previous)?;
     let written = writer.commit()?;
+    // What the output was built for, for `bulletin deploy`'s check.
+    let built_for = output_dir.join(crate::output::BUILT_FOR);
+    let base_url = &site.config.base_url;
+    if std::fs::read_to_string(&built_for).ok().as_deref() != Some(base_url.as_str()) {
+        crate::output::write_atomically(&built_for, base_url.as_bytes())?;
+    }
     save_record(&options.root, &output_dir, &rendering.resized);
     crate::profile::stage("written");
     // The cache keeps what this build used, and nothing else.

@@ -99,6 +99,11 @@ struct RawConfig {
     images: ImagesConfig,
     #[serde(default)]
     extra: toml::Table,
+    /// `[deploy]`, read by `bulletin deploy` alone (see
+    /// [`crate::deploy::DeployConfig`]): no page depends on it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    deploy: toml::Table,
 }
 
 fn default_language() -> String {

@@ -16,6 +16,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod error;
 pub mod fingerprint;
 pub mod images;

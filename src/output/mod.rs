@@ -10,8 +10,12 @@ use std::path::{Component, Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-pub use manifest::{JOURNAL, LOCK, MANIFEST, is_reserved};
-pub use writer::Writer;
+pub use manifest::{JOURNAL, LOCK, MANIFEST, STAGING, is_reserved, write_atomically};
+pub use writer::{Writer, take_lock};
+
+/// Written beside a build's output: the `base_url` it was built for, so
+/// that `bulletin deploy` never publishes a preview build.
+pub const BUILT_FOR: &str = ".bulletin-base-url";
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy)]

@@ -410,7 +410,9 @@ fn is_safe(rel: &str) -> bool {
 }
 
 /// Takes the output folder's lock, or says who holds it.
-fn take_lock(dir: &Path) -> Result<File> {
+/// Takes the output folder's lock (held until the file is dropped): one
+/// build, or one deploy, at a time.
+pub fn take_lock(dir: &Path) -> Result<File> {
     let path = dir.join(LOCK);
     let file = std::fs::OpenOptions::new()
         .create(true)
