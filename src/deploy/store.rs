@@ -69,11 +69,17 @@ pub fn open(root: &Path, target: &Target) -> Result<Box<dyn Store>> {
     }
     let folder = target.url.strip_prefix("file://").unwrap_or(&target.url);
     let folder = root.join(folder);
+    // What a killed deploy was writing when it stopped.
+    let _ = std::fs::remove_dir_all(folder.join(UPLOADING));
     Ok(Box::new(Dir { root: folder }))
 }
 
-/// A folder: each file written beside its place and renamed over it, so a
-/// reader (or an rsync of the folder) never sees half a file.
+/// Where a folder target's files are written before they are renamed into
+/// place (on the same file system, so the rename is atomic).
+const UPLOADING: &str = ".bulletin-uploading";
+
+/// A folder: each file written in a staging folder and renamed over its
+/// place, so a reader (or an rsync of the folder) never sees half a file.
 pub struct Dir {
     root: PathBuf,
 }
@@ -102,11 +108,11 @@ impl Store for Dir {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let name = full
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = full.with_file_name(format!(".{name}.bulletin-{}", std::process::id()));
+        let staging = self.root.join(UPLOADING);
+        std::fs::create_dir_all(&staging).map_err(io)?;
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = staging.join(format!("{}-{n}", std::process::id()));
         std::fs::write(&tmp, bytes).map_err(io)?;
         std::fs::rename(&tmp, &full).map_err(io)
     }
