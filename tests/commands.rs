@@ -98,3 +98,53 @@ fn new_never_overwrites_a_story() {
         "mine"
     );
 }
+
+#[test]
+fn init_github_pages_writes_a_workflow_that_builds_for_the_project_sub_path() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("desk");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["init", dir.to_str().unwrap(), "--github-pages"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let workflow = std::fs::read_to_string(dir.join(".github/workflows/publish.yml")).unwrap();
+    for wanted in [
+        r#"bulletin build --base-url "${{ steps.pages.outputs.base_url }}""#,
+        "rm -rf public/.bulletin-*",
+        "actions/deploy-pages",
+        "BULLETIN_GIT",
+    ] {
+        assert!(workflow.contains(wanted), "{wanted}");
+    }
+    // In an existing site: the workflow only, the site kept.
+    std::fs::remove_file(dir.join(".github/workflows/publish.yml")).unwrap();
+    std::fs::write(dir.join("site.toml"), "title = \"Mine\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["init", dir.to_str().unwrap(), "--github-pages"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join(".github/workflows/publish.yml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("site.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    // The site it makes builds under a project sub-path.
+    let site = Site::new("title = \"Desk\"\nbase_url = \"https://example.org\"\n");
+    site.write(
+        "content/en/news/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nText.\n",
+    );
+    let out = site.run(&["build", "--base-url", "https://owner.github.io/desk"]);
+    assert!(out.status.success());
+    assert!(site.read("index.html").contains(r#"href="/desk/news/a/""#));
+}

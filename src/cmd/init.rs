@@ -13,10 +13,29 @@ pub struct Args {
     /// ever overwritten).
     #[arg(long)]
     pub force: bool,
+    /// Also write .github/workflows/publish.yml, which builds the site and
+    /// publishes it with GitHub Pages at the repository's sub-path (in an
+    /// existing site, only the workflow is written).
+    #[arg(long)]
+    pub github_pages: bool,
 }
+
+/// The GitHub Pages workflow.
+const PAGES_WORKFLOW: (&str, &str) = (
+    ".github/workflows/publish.yml",
+    include_str!("init/pages.yml"),
+);
 
 pub fn run(args: Args) -> Result<(), Errors> {
     let dir: &Path = &args.dir;
+    if args.github_pages && dir.join("site.toml").exists() {
+        write_files(dir, &[PAGES_WORKFLOW])?;
+        println!(
+            "Wrote {}: set BULLETIN_GIT and the Pages source as its first lines say",
+            dir.join(PAGES_WORKFLOW.0).display()
+        );
+        return Ok(());
+    }
     if dir.join("site.toml").exists() {
         return Err(Error::in_file(dir.join("site.toml"), "a site already exists here").into());
     }
@@ -26,7 +45,7 @@ pub fn run(args: Args) -> Result<(), Errors> {
             .with_help("start the site in a new folder, or add --force (which still never overwrites a file)")
             .into());
     }
-    let files: [(&str, &str); 5] = [
+    let mut files: Vec<(&str, &str)> = vec![
         ("site.toml", include_str!("init/site.toml")),
         (
             "content/en/news/_index.md",
@@ -40,7 +59,21 @@ pub fn run(args: Args) -> Result<(), Errors> {
         // The output, and photo versions made again from the photos.
         (".gitignore", "/public\n/.bulletin-cache\n"),
     ];
-    for (path, text) in files {
+    if args.github_pages {
+        files.push(PAGES_WORKFLOW);
+    }
+    write_files(dir, &files)?;
+    println!(
+        "Created a new bulletin in {}. Build it with: bulletin build --root {}",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Writes `files` under `dir`, keeping any that exists.
+fn write_files(dir: &Path, files: &[(&str, &str)]) -> Result<(), Errors> {
+    for &(path, text) in files {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -57,10 +90,5 @@ pub fn run(args: Args) -> Result<(), Errors> {
             Err(e) => return Err(Error::io(&path, e).into()),
         }
     }
-    println!(
-        "Created a new bulletin in {}. Build it with: bulletin build --root {}",
-        dir.display(),
-        dir.display()
-    );
     Ok(())
 }
