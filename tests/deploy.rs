@@ -345,6 +345,9 @@ fn an_s3_target_gets_exactly_the_site_with_its_headers() {
         css.cache_control.as_deref(),
         Some("public, max-age=31536000, immutable")
     );
+    // A redirect page is an S3 website redirect too.
+    let moved = head("bulletin/news/page/1/index.html");
+    assert_eq!(moved.website_redirect_location.as_deref(), Some("/news/"));
     let feed = head("bulletin/fa/atom.xml");
     assert_eq!(
         feed.content_type.as_deref(),

@@ -23,7 +23,33 @@ pub fn meta(path: &str, rules: &[CacheRule]) -> Meta {
     Meta {
         content_type: content_type(path).to_string(),
         cache_control: cache_control(path, rules).to_string(),
+        redirect: None,
     }
+}
+
+/// Where a redirect page (an alias, a `page/1/`) sends readers, by path
+/// when it stays on the site: what S3's website hosting answers with a 301.
+pub fn redirect_target(path: &str, bytes: &[u8]) -> Option<String> {
+    if !path.ends_with("index.html") || bytes.len() > 4096 {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let to = text
+        .split("http-equiv=\"refresh\" content=\"0; url=")
+        .nth(1)?
+        .split('"')
+        .next()?;
+    let to = html_unescape(to);
+    // Within the site: by path, so the rule holds on any domain.
+    Some(
+        match to
+            .split_once("://")
+            .and_then(|(_, r)| r.find('/').map(|n| &r[n..]))
+        {
+            Some(path) => path.to_string(),
+            None => to,
+        },
+    )
 }
 
 fn content_type(path: &str) -> std::borrow::Cow<'static, str> {
@@ -148,22 +174,9 @@ pub fn files(output: &Path, deploy: &DeployConfig, target: &Target) -> Result<Ve
             continue;
         }
         // A redirect page (an alias): its refresh target.
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        if let Some(to) = text
-            .split("http-equiv=\"refresh\" content=\"0; url=")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-        {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        if let Some(to) = redirect_target(&rel, &bytes) {
             let from = format!("/{}", rel.trim_end_matches("index.html"));
-            let to = html_unescape(to);
-            // Within the site: by path, so the rule holds on any domain.
-            let to = match to
-                .split_once("://")
-                .and_then(|(_, r)| r.find('/').map(|n| &r[n..]))
-            {
-                Some(path) => path.to_string(),
-                None => to,
-            };
             redirects.push_str(&format!("{from} {to} 301\n"));
         }
     }

@@ -316,7 +316,8 @@ fn apply(
                         std::fs::read(&full).map_err(|e| Error::io(&full, e))?
                     }
                 };
-                let meta = headers::meta(&f.path, &deploy.cache);
+                let mut meta = headers::meta(&f.path, &deploy.cache);
+                meta.redirect = headers::redirect_target(&f.path, &bytes);
                 store::retrying(|| store.put(&f.path, &bytes, &meta), &f.path)?;
                 progress.uploaded(bytes.len() as u64);
                 Ok::<(), Error>(())
@@ -347,6 +348,7 @@ fn write_remote(store: &dyn Store, remote: &Remote) -> Result<()> {
     let meta = store::Meta {
         content_type: "application/json".into(),
         cache_control: "no-store".into(),
+        redirect: None,
     };
     store::retrying(
         || store.put(DEPLOY_MANIFEST, &bytes, &meta),

@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 pub struct Meta {
     pub content_type: String,
     pub cache_control: String,
+    /// For a redirect page: where S3 website hosting redirects to.
+    pub redirect: Option<String>,
 }
 
 /// A failure of one operation, and whether trying again may help.
@@ -225,6 +227,12 @@ impl Store for S3 {
             .with_content_type(&meta.content_type)
             .with_cache_control(&meta.cache_control)
             .map_err(s3_failure)?;
+        let request = match &meta.redirect {
+            Some(to) => request
+                .with_header("x-amz-website-redirect-location", to.as_str())
+                .map_err(s3_failure)?,
+            None => request,
+        };
         self.runtime
             .block_on(request.execute())
             .map(|_| ())
