@@ -62,7 +62,9 @@ impl Theme {
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut templates = BTreeMap::new();
         let mut statics = BTreeMap::new();
-        let mut string_files: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+        // Every layer's strings files, in order: the built-in theme's, the
+        // theme folder's, the site's own `i18n/`; merged key by key.
+        let mut string_files: Vec<(String, (String, Origin))> = Vec::new();
         let theme_dir = root.join("themes").join(&config.theme);
         if config.theme == "default" {
             embedded(&DEFAULT_THEME, &mut |path, bytes| {
@@ -73,7 +75,7 @@ impl Theme {
                 } else if let Some(name) = path.strip_prefix("static/") {
                     statics.insert(name.to_string(), StaticFile::Embedded(bytes));
                 } else if let Some(name) = path.strip_prefix("i18n/") {
-                    string_files.insert(name.to_string(), (text(), origin));
+                    string_files.push((name.to_string(), (text(), origin)));
                 }
             });
         } else if !theme_dir.is_dir() {
@@ -92,6 +94,7 @@ impl Theme {
             (theme_dir.join("i18n"), Layer::Strings),
             (root.join("templates"), Layer::Templates),
             (root.join("static"), Layer::Static),
+            (root.join("i18n"), Layer::Strings),
         ] {
             for (name, path) in files_under(&dir)? {
                 match target {
@@ -101,12 +104,12 @@ impl Theme {
                     Layer::Templates | Layer::Strings => {
                         let text =
                             std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                        let map = if target == Layer::Templates {
-                            &mut templates
-                        } else {
-                            &mut string_files
-                        };
-                        map.insert(name, (text, Origin::Disk(path)));
+                        match target {
+                            Layer::Templates => {
+                                templates.insert(name, (text, Origin::Disk(path)));
+                            }
+                            _ => string_files.push((name, (text, Origin::Disk(path)))),
+                        }
                     }
                 }
             }
@@ -187,8 +190,11 @@ pub struct Strings {
 }
 
 impl Strings {
-    fn parse(files: BTreeMap<String, (String, Origin)>, default_lang: &str) -> Result<Strings> {
-        let mut by_lang = HashMap::new();
+    /// Reads `files` (name, text, origin), later ones overriding earlier
+    /// ones key by key: a site's `i18n/fa.toml` holding one string changes
+    /// that string and keeps the theme's others.
+    fn parse(files: Vec<(String, (String, Origin))>, default_lang: &str) -> Result<Strings> {
+        let mut by_lang: HashMap<String, HashMap<String, String>> = HashMap::new();
         for (name, (text, origin)) in files {
             let Some(lang) = name.strip_suffix(".toml") else {
                 continue;
@@ -203,7 +209,7 @@ impl Strings {
                 )
                 .with_help("theme strings are `key = \"text\"` lines")
             })?;
-            by_lang.insert(lang.to_string(), table.into_iter().collect());
+            by_lang.entry(lang.to_string()).or_default().extend(table);
         }
         let values = by_lang
             .iter()
