@@ -178,9 +178,20 @@ pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
+/// One value of a strings file: a text, or its plural forms.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StringValue {
+    Plain(String),
+    Plural(BTreeMap<String, String>),
+}
+
 /// The theme's translated strings (`i18n/<lang>.toml`), read through `t()`.
 pub struct Strings {
     by_lang: HashMap<String, HashMap<String, String>>,
+    /// Strings with plural forms, per language: key → CLDR category
+    /// (`zero`, `one`, `two`, `few`, `many`, `other`) → text.
+    plurals: HashMap<String, HashMap<String, BTreeMap<String, String>>>,
     /// The same strings as template values, which `t()` hands out without
     /// copying them (it is called a dozen times on every page): per
     /// language, sorted by key, searched without hashing.
@@ -195,11 +206,13 @@ impl Strings {
     /// that string and keeps the theme's others.
     fn parse(files: Vec<(String, (String, Origin))>, default_lang: &str) -> Result<Strings> {
         let mut by_lang: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut plurals: HashMap<String, HashMap<String, BTreeMap<String, String>>> =
+            HashMap::new();
         for (name, (text, origin)) in files {
             let Some(lang) = name.strip_suffix(".toml") else {
                 continue;
             };
-            let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| {
+            let table: BTreeMap<String, StringValue> = toml::from_str(&text).map_err(|e| {
                 let file = origin.display();
                 Error::at_offset(
                     file,
@@ -207,9 +220,45 @@ impl Strings {
                     e.span().map_or(0, |s| s.start),
                     e.message().trim().to_string(),
                 )
-                .with_help("theme strings are `key = \"text\"` lines")
+                .with_help("theme strings are `key = \"text\"` lines, or plural forms: `key = { one = \"{count} minute\", other = \"{count} minutes\" }`")
             })?;
-            by_lang.entry(lang.to_string()).or_default().extend(table);
+            for (key, value) in table {
+                match value {
+                    StringValue::Plain(text) => {
+                        plurals.entry(lang.to_string()).or_default().remove(&key);
+                        by_lang
+                            .entry(lang.to_string())
+                            .or_default()
+                            .insert(key, text);
+                    }
+                    StringValue::Plural(forms) => {
+                        let known = ["zero", "one", "two", "few", "many", "other"];
+                        let bad = forms.keys().find(|k| !known.contains(&k.as_str()));
+                        if bad.is_some() || !forms.contains_key("other") {
+                            let at = text.find(&format!("{key} ")).unwrap_or(0);
+                            return Err(Error::at_offset(
+                                origin.display(),
+                                &text,
+                                at,
+                                match bad {
+                                    Some(b) => format!("`{key}` has the plural form `{b}`, which CLDR does not have"),
+                                    None => format!("`{key}` has no `other` form"),
+                                },
+                            )
+                            .with_help("plural forms are zero, one, two, few, many and other (always give other)"));
+                        }
+                        // Plain uses (no count) get the `other` form.
+                        by_lang
+                            .entry(lang.to_string())
+                            .or_default()
+                            .insert(key.clone(), forms["other"].clone());
+                        plurals
+                            .entry(lang.to_string())
+                            .or_default()
+                            .insert(key, forms);
+                    }
+                }
+            }
         }
         let values = by_lang
             .iter()
@@ -224,6 +273,7 @@ impl Strings {
             .collect();
         Ok(Strings {
             by_lang,
+            plurals,
             values,
             default_lang: default_lang.to_string(),
             missing: Mutex::default(),
@@ -263,6 +313,52 @@ impl Strings {
         }
     }
 
+    /// The string `key` in `lang` for `count` (its plural form by `rules`),
+    /// with `{name}` placeholders filled from `args` (`{count}` too, in the
+    /// language's digits by `number`).
+    pub fn format(
+        &self,
+        lang: &str,
+        key: &str,
+        count: Option<i64>,
+        args: &[(String, String)],
+        rules: Option<&icu_plurals::PluralRules>,
+        number: &dyn Fn(i64) -> String,
+    ) -> String {
+        // The language's own forms; the default language's only when the
+        // language has no such string at all.
+        let own = self.by_lang.get(lang).is_some_and(|m| m.contains_key(key));
+        let forms = match own {
+            true => self.plurals.get(lang).and_then(|p| p.get(key)),
+            false => self
+                .plurals
+                .get(&self.default_lang)
+                .and_then(|p| p.get(key)),
+        };
+        let mut text = match (forms, count, rules) {
+            (Some(forms), Some(n), Some(rules)) => {
+                use icu_plurals::PluralCategory as C;
+                let category = match rules.category_for(n.unsigned_abs()) {
+                    C::Zero => "zero",
+                    C::One => "one",
+                    C::Two => "two",
+                    C::Few => "few",
+                    C::Many => "many",
+                    C::Other => "other",
+                };
+                forms.get(category).unwrap_or(&forms["other"]).clone()
+            }
+            _ => self.get(lang, key),
+        };
+        if let Some(n) = count {
+            text = text.replace("{count}", &number(n));
+        }
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
     /// A fingerprint of every string in every language.
     pub fn fingerprint(&self) -> u64 {
         let mut langs: Vec<(&String, &HashMap<String, String>)> = self.by_lang.iter().collect();
@@ -272,6 +368,13 @@ impl Strings {
             let mut pairs: Vec<(&String, &String)> = strings.iter().collect();
             pairs.sort();
             f = f.with(lang).with(&pairs);
+        }
+        let mut langs: Vec<&String> = self.plurals.keys().collect();
+        langs.sort();
+        for lang in langs {
+            let mut forms: Vec<_> = self.plurals[lang].iter().collect();
+            forms.sort();
+            f = f.with(lang).with(&forms);
         }
         f.value()
     }

@@ -125,10 +125,11 @@ fn default_language_in_subdir_redirects_root() {
 #[test]
 fn missing_theme_string_falls_back_and_warns_once() {
     let site = seed_story_site();
-    site.write("themes/default/i18n/ru.toml", "home = \"Главная\"\n");
+    // A string the site adds in English only.
+    site.write("i18n/en.toml", "only_english = \"Only in English\"\n");
     site.write(
         "templates/404.html",
-        "{{ t(key=\"latest\", lang=\"ru\") }}|{{ t(key=\"no_such_key\") }}",
+        "{{ t(key=\"only_english\", lang=\"ru\") }}|{{ t(key=\"no_such_key\") }}",
     );
     let out = site.run(&["build"]);
     assert!(
@@ -136,12 +137,12 @@ fn missing_theme_string_falls_back_and_warns_once() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // Russian lacks `latest`: the English string is used.
-    assert_eq!(site.read("404.html"), "Latest stories|no_such_key");
+    // Russian lacks it: the English string is used.
+    assert_eq!(site.read("404.html"), "Only in English|no_such_key");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         stderr
-            .matches("`latest` is missing for language `ru`")
+            .matches("`only_english` is missing for language `ru`; add it to i18n/ru.toml")
             .count(),
         1,
         "{stderr}"

@@ -25,10 +25,10 @@ fn a_site_string_overrides_one_theme_string_and_keeps_the_others() {
     let before = site.read("fa/news/a/index.html");
     assert!(before.contains("دقیقه مطالعه"), "{before}");
     // One Persian string changed in the site's own i18n/fa.toml.
-    site.write("i18n/fa.toml", "min_read = \"دقیقه خواندن\"\n");
+    site.write("i18n/fa.toml", "minutes_read = \"{count} دقیقه خواندن\"\n");
     site.build_ok();
     let after = site.read("fa/news/a/index.html");
-    assert!(after.contains("دقیقه خواندن"), "{after}");
+    assert!(after.contains("۱ دقیقه خواندن"), "{after}");
     // Every other string is still the theme's: no raw keys.
     assert!(
         after.contains("رفتن به محتوا") && !after.contains("skip_to_content"),
@@ -41,6 +41,75 @@ fn a_site_string_overrides_one_theme_string_and_keeps_the_others() {
     );
     let out = site.build_ok();
     let en = site.read("news/a/index.html");
-    assert!(en.contains("Skip ahead") && en.contains("min read"), "{en}");
+    assert!(
+        en.contains("Skip ahead") && en.contains("1 minute read"),
+        "{en}"
+    );
     assert!(!out.contains("is missing"), "{out}");
+}
+
+#[test]
+fn strings_take_arguments_and_cldr_plural_forms_in_the_languages_digits() {
+    let site = site();
+    let words = |n: usize| vec!["слово"; n].join(" ");
+    for (file, minutes) in [
+        ("one", 1),
+        ("few", 3),
+        ("many", 5),
+        ("eleven", 11),
+        ("twentyone", 21),
+    ] {
+        site.write(
+            &format!("content/ru/news/{file}.md"),
+            format!(
+                "+++\ntitle = \"{file}\"\ndate = 2026-01-01\n+++\n{}\n",
+                words(minutes * 200)
+            ),
+        );
+    }
+    site.write(
+        "content/fa/news/five.md",
+        format!(
+            "+++\ntitle = \"پنج\"\ndate = 2026-01-01\n+++\n{}\n",
+            vec!["واژه"; 1000].join(" ")
+        ),
+    );
+    site.write(
+        "templates/404.html",
+        "{{ t(key=\"greeting\", name=\"Desk\") }}|{{ t(key=\"minutes_read\", count=2, lang=\"en\") }}",
+    );
+    site.write("i18n/en.toml", "greeting = \"Hello, {name}!\"\n");
+    site.build_ok();
+    let meta = |page: &str| {
+        let html = site.read(page);
+        html.split("class=\"meta\"")
+            .nth(1)
+            .unwrap()
+            .split("</p>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(meta("ru/news/one/index.html").contains("1 минута чтения"));
+    assert!(meta("ru/news/few/index.html").contains("3 минуты чтения"));
+    assert!(meta("ru/news/many/index.html").contains("5 минут чтения"));
+    assert!(meta("ru/news/eleven/index.html").contains("11 минут чтения"));
+    assert!(meta("ru/news/twentyone/index.html").contains("21 минута чтения"));
+    assert!(
+        meta("fa/news/five/index.html").contains("۵ دقیقه مطالعه"),
+        "{}",
+        meta("fa/news/five/index.html")
+    );
+    assert!(meta("news/a/index.html").contains("1 minute read"));
+    assert_eq!(site.read("404.html"), "Hello, Desk!|2 min read");
+    // A plural table without `other` is an error in its file.
+    site.write(
+        "i18n/ru.toml",
+        "minutes_read = { one = \"{count} минута\" }\n",
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("i18n/ru.toml") && err.contains("no `other` form"),
+        "{err}"
+    );
 }

@@ -16,13 +16,63 @@ pub(super) fn register(
     theme: &Arc<Theme>,
     partials: &Arc<Partials>,
     resizes: &Arc<super::resized::Resizes>,
+    dates: &Arc<crate::locale::dates::SiteDates>,
 ) {
     let strings = Arc::clone(theme);
+    let plurals: std::collections::HashMap<String, icu_plurals::PluralRules> =
+        (config.languages.iter())
+            .filter_map(|l| {
+                let locale: icu_locale_core::Locale = l.code.parse().ok()?;
+                let rules = icu_plurals::PluralRules::try_new_cardinal((&locale).into()).ok()?;
+                Some((l.code.clone(), rules))
+            })
+            .collect();
+    let dates = Arc::clone(dates);
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
             let key: &str = kwargs.must_get("key")?;
-            in_lang(&kwargs, state, |lang| Ok(strings.strings.value(lang, key)))
+            // `t(key=…)` alone: the string as it is, shared, not copied.
+            let plain = kwargs
+                .iter()
+                .all(|(k, _)| matches!(k.as_str(), Some("key" | "lang")));
+            if plain {
+                return in_lang(&kwargs, state, |lang| Ok(strings.strings.value(lang, key)));
+            }
+            let count = match kwargs.get::<Value>("count")? {
+                None => None,
+                Some(v) => Some(v.as_i64().ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "t(key=\"{key}\"): count must be a whole number, not {v}"
+                    ))
+                })?),
+            };
+            let args: Vec<(String, String)> = (kwargs.iter())
+                .filter_map(|(k, v)| {
+                    let k = k.as_str()?;
+                    (!matches!(k, "key" | "lang" | "count")).then(|| {
+                        (
+                            k.to_string(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                        )
+                    })
+                })
+                .collect();
+            in_lang(&kwargs, state, |lang| {
+                let number = |n: i64| {
+                    dates
+                        .get(lang)
+                        .map_or_else(|| n.to_string(), |d| d.number(n))
+                };
+                Ok(Value::from(strings.strings.format(
+                    lang,
+                    key,
+                    count,
+                    &args,
+                    plurals.get(lang),
+                    &number,
+                )))
+            })
         },
     );
     let cfg = config.clone();

@@ -155,7 +155,7 @@ pub fn build(
     tera.set_escape_fn(escape);
     // Filters and functions must exist before templates that use them load.
     super::filters::register(&mut tera, config, dates);
-    super::functions::register(&mut tera, config, theme, partials, resizes);
+    super::functions::register(&mut tera, config, theme, partials, resizes, dates);
     let templates = theme
         .templates
         .iter()
