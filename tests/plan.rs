@@ -32,6 +32,7 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "image_caption" => "image_caption = \"At the harbour\"",
         "image_credit" => "image_credit = \"A. Photographer\"",
         "template" => "template = \"special.html\"",
+        "weight" => "weight = 3",
         "extra" => "[extra]\ncolour = \"red\"",
         "corrections" => {
             "[[corrections]]\ndate = 2020-01-02 10:00\ntext = \"A name was misspelt.\""

@@ -113,3 +113,100 @@ fn strings_take_arguments_and_cldr_plural_forms_in_the_languages_digits() {
         "{err}"
     );
 }
+
+fn nav(html: &str) -> Vec<String> {
+    let nav = html
+        .split("class=\"sections\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    nav.split("<a href=\"")
+        .skip(1)
+        .map(|a| a.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn weight_orders_the_navigation_and_a_section_sorted_by_it() {
+    let site = Site::three_languages();
+    for (section, title) in [
+        ("world", "World"),
+        ("culture", "Culture"),
+        ("sport", "Sport"),
+    ] {
+        site.write(
+            &format!("content/en/{section}/_index.md"),
+            format!("+++\ntitle = \"{title}\"\n+++\n"),
+        );
+        site.write(
+            &format!("content/en/{section}/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\n+++\nText.\n",
+        );
+    }
+    site.build_ok();
+    // No weights: by title.
+    let home = site.read("index.html");
+    assert_eq!(
+        nav(&home)[1..4],
+        ["/culture/", "/sport/", "/world/"],
+        "{:?}",
+        nav(&home)
+    );
+    // Weights first, lightest first; a clean and an incremental build agree.
+    site.write(
+        "content/en/world/_index.md",
+        "+++\ntitle = \"World\"\nweight = 1\n+++\n",
+    );
+    site.write(
+        "content/en/sport/_index.md",
+        "+++\ntitle = \"Sport\"\nweight = 2\nsort_by = \"weight\"\n+++\n",
+    );
+    for (name, weight) in [("b", "3"), ("c", "1"), ("d", "")] {
+        let weight = if weight.is_empty() {
+            String::new()
+        } else {
+            format!("weight = {weight}\n")
+        };
+        site.write(
+            &format!("content/en/sport/{name}.md"),
+            format!(
+                "+++\ntitle = \"{name}\"\ndate = 2026-01-0{}\n{weight}+++\nText.\n",
+                name.len() + 1
+            ),
+        );
+    }
+    site.build_ok();
+    let story = site.read("culture/a/index.html");
+    assert_eq!(
+        nav(&story)[1..4],
+        ["/world/", "/sport/", "/culture/"],
+        "{:?}",
+        nav(&story)
+    );
+    // Lightest first, then the stories without a weight, newest first (two
+    // to a page here).
+    let at = |page: &str, u: &str| {
+        site.read(page)
+            .find(&format!("href=\"{u}\""))
+            .unwrap_or_else(|| panic!("{u} not on {page}"))
+    };
+    assert!(at("sport/index.html", "/sport/c/") < at("sport/index.html", "/sport/b/"));
+    assert!(
+        at("sport/page/2/index.html", "/sport/d/") < at("sport/page/2/index.html", "/sport/a/")
+    );
+    let incremental = util::walk(&site.public(""))
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(site.public(&p)).unwrap()))
+        .collect::<Vec<_>>();
+    std::fs::remove_dir_all(site.public("")).unwrap();
+    site.build_ok();
+    for (p, bytes) in incremental {
+        assert_eq!(
+            std::fs::read(site.public(&p)).unwrap(),
+            bytes,
+            "{p} differs from a clean build"
+        );
+    }
+}

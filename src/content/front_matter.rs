@@ -164,6 +164,8 @@ pub struct FrontMatter {
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
     pub template: Option<String>,
+    /// Its place in a section sorted by weight (lightest first).
+    pub weight: Option<i64>,
     pub extra: Option<serde_json::Value>,
     /// Filled from the configured taxonomy keys.
     #[serde(skip)]
@@ -188,6 +190,8 @@ pub struct SectionFrontMatter {
     pub paginate_by: Option<usize>,
     pub template: Option<String>,
     pub translation_key: Option<String>,
+    /// Its place in the navigation (lightest first, then by title).
+    pub weight: Option<i64>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -199,6 +203,8 @@ pub enum SortBy {
     #[default]
     Date,
     Title,
+    /// By `weight`, lightest first (stories without one last, newest first).
+    Weight,
 }
 
 /// Where a key sits, for errors about values that parsed but are wrong.
@@ -522,6 +528,7 @@ mod tests {
                 "image_caption",
                 "image_credit",
                 "template",
+                "weight",
                 "extra"
             ]
         );

@@ -111,6 +111,8 @@ pub struct Article {
     pub missing_alt: Vec<usize>,
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
+    /// Its place in a section with `sort_by = "weight"`.
+    pub weight: Option<i64>,
     /// The shortcodes its Markdown calls, in order (bodies' calls after
     /// their call), for the checks and fingerprints that need no render.
     pub shortcodes: Vec<ShortcodeUse>,
@@ -237,6 +239,7 @@ pub struct SectionMeta {
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
     pub template: Option<String>,
+    pub weight: Option<i64>,
     pub extra: serde_json::Value,
     /// Markdown intro text below the front matter.
     pub body: String,
@@ -862,6 +865,7 @@ fn load_section(file: File) -> Result<Loaded> {
         description: fm.description,
         sort_by: fm.sort_by.unwrap_or_default(),
         paginate_by: fm.paginate_by.filter(|n| *n > 0),
+        weight: fm.weight,
         template: fm.template,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body: body.to_string(),
@@ -1143,6 +1147,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         image: fm.image,
         image_alt: fm.image_alt,
         template: fm.template,
+        weight: fm.weight,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body,
         body_offset,

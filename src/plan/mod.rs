@@ -290,10 +290,20 @@ fn navigation(site: &Site) -> BTreeMap<String, Vec<Link>> {
         .languages
         .iter()
         .map(|l| {
-            let links: Vec<Link> = site
-                .sections
-                .iter()
+            let mut sections: Vec<&Section> = (site.sections.iter())
                 .filter(|s| s.lang == l.code && in_navigation(s))
+                .collect();
+            // By weight (lightest first), sections without one after; then
+            // by title in the language's dictionary order.
+            let dictionary = crate::locale::order::Order::of(&l.code);
+            let weight = |s: &Section| s.meta.as_ref().and_then(|m| m.weight);
+            sections.sort_by(|a, b| {
+                (weight(a).is_none(), weight(a))
+                    .cmp(&(weight(b).is_none(), weight(b)))
+                    .then_with(|| dictionary.compare(&section_title(a), &section_title(b)))
+            });
+            let links: Vec<Link> = sections
+                .into_iter()
                 .map(|s| Link {
                     name: section_title(s),
                     url: config.relative_url(&s.path),

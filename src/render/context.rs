@@ -104,6 +104,8 @@ pub struct PageValue<'a> {
     /// highlighting stylesheets).
     pub has_code: bool,
     pub extra: &'a serde_json::Value,
+    /// Its `weight`, if it has one.
+    pub weight: Option<i64>,
     pub word_count: usize,
     pub reading_time: usize,
     /// The month archive this article is listed in.
@@ -527,6 +529,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
             crate::content::Body::Markdown { has_code: true, .. }
         ),
         extra: &a.extra,
+        weight: a.weight,
         word_count: rendered.words,
         reading_time: rendered.words.div_ceil(200).max(1),
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),

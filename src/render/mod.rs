@@ -594,7 +594,9 @@ fn global_fingerprint(site: &Site, theme: &Theme) -> u64 {
             .with(&s.lang)
             .with(&s.name)
             .with(&section_title(s))
-            .with(&s.path);
+            .with(&s.path)
+            // The navigation's order.
+            .with(&s.meta.as_ref().and_then(|m| m.weight));
     }
     global.value()
 }

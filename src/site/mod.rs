@@ -248,7 +248,8 @@ impl Site {
             // The files it publishes and the photos it shows are planned.
             && old.assets == new.assets
             && old.image_source == new.image_source
-            && old.static_photos == new.static_photos;
+            && old.static_photos == new.static_photos
+            && old.weight == new.weight;
         if !same {
             return false;
         }
@@ -509,16 +510,22 @@ fn collect_sections(
     }
     let mut sections: Vec<Section> = sections.into_values().collect();
     for s in &mut sections {
-        if s.meta
-            .as_ref()
-            .is_some_and(|m| m.sort_by == crate::content::SortBy::Title)
-        {
-            // In the language's dictionary order.
-            let dictionary = crate::locale::order::Order::of(&s.lang);
-            s.articles.sort_by(|&a, &b| {
-                (dictionary.compare(&articles[a].title, &articles[b].title))
-                    .then_with(|| articles[a].source.cmp(&articles[b].source))
-            });
+        match s.meta.as_ref().map(|m| m.sort_by) {
+            Some(crate::content::SortBy::Title) => {
+                // In the language's dictionary order.
+                let dictionary = crate::locale::order::Order::of(&s.lang);
+                s.articles.sort_by(|&a, &b| {
+                    (dictionary.compare(&articles[a].title, &articles[b].title))
+                        .then_with(|| articles[a].source.cmp(&articles[b].source))
+                });
+            }
+            // Lightest first; stories without a weight after, in site order
+            // (newest first), as the sort is stable.
+            Some(crate::content::SortBy::Weight) => {
+                s.articles
+                    .sort_by_key(|&a| (articles[a].weight.is_none(), articles[a].weight));
+            }
+            _ => {}
         }
     }
     sections
