@@ -103,15 +103,18 @@ fn new_never_overwrites_a_story() {
 fn init_github_pages_writes_a_workflow_that_builds_for_the_project_sub_path() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("desk");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(["init", dir.to_str().unwrap(), "--github-pages"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let init = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(["init", dir.to_str().unwrap(), "--github-pages"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    init();
     let workflow = std::fs::read_to_string(dir.join(".github/workflows/publish.yml")).unwrap();
     for wanted in [
         r#"bulletin build --base-url "${{ steps.pages.outputs.base_url }}""#,
@@ -124,15 +127,7 @@ fn init_github_pages_writes_a_workflow_that_builds_for_the_project_sub_path() {
     // In an existing site: the workflow only, the site kept.
     std::fs::remove_file(dir.join(".github/workflows/publish.yml")).unwrap();
     std::fs::write(dir.join("site.toml"), "title = \"Mine\"\n").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(["init", dir.to_str().unwrap(), "--github-pages"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    init();
     assert!(dir.join(".github/workflows/publish.yml").exists());
     assert_eq!(
         std::fs::read_to_string(dir.join("site.toml")).unwrap(),

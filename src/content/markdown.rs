@@ -69,6 +69,17 @@ pub enum MarkdownError {
     Hook { message: String, offset: usize },
 }
 
+impl MarkdownError {
+    /// Where in the body it is (a byte offset).
+    pub fn offset_mut(&mut self) -> &mut usize {
+        match self {
+            MarkdownError::BrokenLink { offset, .. }
+            | MarkdownError::MissingFile { offset, .. }
+            | MarkdownError::Hook { offset, .. } => offset,
+        }
+    }
+}
+
 /// A piece of a text that a theme may render itself, with a template of
 /// `templates/hooks/` (`heading.html`, `link.html`, `image.html`,
 /// `codeblock.html`); `html` is what bulletin would make of it.

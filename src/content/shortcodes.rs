@@ -141,14 +141,6 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    fn err<T>(&self, offset: usize, message: String, help: &str) -> Result<T, ShortcodeError> {
-        Err(ShortcodeError {
-            offset,
-            message,
-            help: help.to_string(),
-        })
-    }
-
     fn in_code(&self, offset: usize) -> bool {
         self.code.iter().any(|r| r.contains(&offset))
     }
@@ -186,7 +178,7 @@ impl Scanner<'_> {
             text_from = self.at;
         }
         if in_body {
-            return self.err(
+            return fail(
                 text_from,
                 "the shortcode's body has no `{% end %}`".into(),
                 "close it with {% end %} on a line of its own",
@@ -210,7 +202,7 @@ impl Scanner<'_> {
         }
         if let Some(inner) = rest[2..].strip_prefix("/*") {
             let Some(stop) = inner.find(&format!("*/{close}")) else {
-                return self.err(
+                return fail(
                     i,
                     format!("an escaped shortcode `{}/*` has no `*/{close}`", &rest[..2]),
                     "end it with */}} (or */%} for one with a body)",
@@ -225,15 +217,13 @@ impl Scanner<'_> {
         }
         let mut at = i + 2;
         at = skip_space(text, at);
-        let name_end = text[at..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(text.len(), |n| at + n);
+        let name_end = ident_end(text, at);
         let name = &text[at..name_end];
         if !inline && name == "end" {
             let after = skip_space(text, name_end);
             if text[after..].starts_with("%}") {
                 if !in_body {
-                    return self.err(
+                    return fail(
                         i,
                         "`{% end %}` closes no shortcode".into(),
                         "remove it, or open the shortcode before it with {% name(…) %}",
@@ -254,7 +244,7 @@ impl Scanner<'_> {
         let (args, after_args) = Args { text }.list(name_end + 1)?;
         let after = skip_space(text, after_args);
         if !text[after..].starts_with(close) {
-            return self.err(
+            return fail(
                 after,
                 format!("the shortcode `{name}` is not closed with `{close}`"),
                 &format!("write it as {}{name}(…) {close}", &rest[..2]),
@@ -265,7 +255,7 @@ impl Scanner<'_> {
             None
         } else {
             if in_body {
-                return self.err(
+                return fail(
                     i,
                     format!("the shortcode `{name}` with a body is inside another one's body"),
                     "shortcodes with a body cannot be nested: close the first with {% end %} before this one",
@@ -309,10 +299,14 @@ impl Scanner<'_> {
                 format!("{{{{ {name}({}) }}}}", args.join(", "))
             }
         };
-        self.err(
+        fail(
             i,
-            format!("`{{{{<` / `{{{{%` is Hugo's shortcode syntax, which bulletin does not read: `{{{{< {inner} >}}}}`"),
-            &format!("write it as {suggestion} (with a body: {{% {name}(…) %}}…{{% end %}}); `bulletin import hugo` rewrites these"),
+            format!(
+                "`{{{{<` / `{{{{%` is Hugo's shortcode syntax, which bulletin does not read: `{{{{< {inner} >}}}}`"
+            ),
+            &format!(
+                "write it as {suggestion} (with a body: {{% {name}(…) %}}…{{% end %}}); `bulletin import hugo` rewrites these"
+            ),
         )
     }
 }
@@ -340,6 +334,22 @@ fn quoted(value: &str) -> String {
     }
 }
 
+/// A failure at `offset`, with what to do.
+fn fail<T>(offset: usize, message: String, help: &str) -> Result<T, ShortcodeError> {
+    Err(ShortcodeError {
+        offset,
+        message,
+        help: help.to_string(),
+    })
+}
+
+/// Where a name (letters, digits, `_`) starting at `at` ends.
+fn ident_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(text.len(), |n| at + n)
+}
+
 fn skip_space(text: &str, at: usize) -> usize {
     text[at..]
         .find(|c: char| !c.is_whitespace())
@@ -352,14 +362,6 @@ struct Args<'a> {
 }
 
 impl Args<'_> {
-    fn err<T>(&self, offset: usize, message: String, help: &str) -> Result<T, ShortcodeError> {
-        Err(ShortcodeError {
-            offset,
-            message,
-            help: help.to_string(),
-        })
-    }
-
     /// `name=value, …)` from `at`; the arguments and the offset after `)`.
     fn list(&self, mut at: usize) -> Result<(Vec<(String, Arg)>, usize), ShortcodeError> {
         let text = self.text;
@@ -369,20 +371,18 @@ impl Args<'_> {
             if text[at..].starts_with(')') {
                 return Ok((args, at + 1));
             }
-            let key_end = text[at..]
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .map_or(text.len(), |n| at + n);
+            let key_end = ident_end(text, at);
             let key = &text[at..key_end];
             let eq = skip_space(text, key_end);
             if key.is_empty() || !text[eq..].starts_with('=') {
-                return self.err(
+                return fail(
                     at,
                     "a shortcode's arguments are named: `name=value`, separated by commas".into(),
                     "write it as name(key=\"text\", n=3, on=true, list=[\"a\", \"b\"])",
                 );
             }
             if args.iter().any(|(k, _)| k == key) {
-                return self.err(
+                return fail(
                     at,
                     format!("the argument `{key}` is given twice"),
                     "give each argument once",
@@ -395,7 +395,7 @@ impl Args<'_> {
                 Some(',') => at += 1,
                 Some(')') => {}
                 _ => {
-                    return self.err(
+                    return fail(
                         at,
                         "expected `,` or `)` after an argument".into(),
                         "separate arguments with commas and close the list with )",
@@ -409,7 +409,7 @@ impl Args<'_> {
         let text = self.text;
         let rest = &text[at..];
         let Some(first) = rest.chars().next() else {
-            return self.err(
+            return fail(
                 at,
                 "the call ends inside its arguments".into(),
                 "close it with ) and }}",
@@ -429,7 +429,7 @@ impl Args<'_> {
                     c => value.push(c),
                 }
             }
-            return self.err(
+            return fail(
                 at,
                 format!("a string argument opened with {first} is never closed"),
                 &format!("end the string with {first} (write \\{first} for the character itself)"),
@@ -448,7 +448,7 @@ impl Args<'_> {
                 if text[at..].starts_with(',') {
                     at = skip_space(text, at + 1);
                 } else if !text[at..].starts_with(']') {
-                    return self.err(
+                    return fail(
                         at,
                         "expected `,` or `]` in an array".into(),
                         "write arrays as [\"a\", \"b\"]",
@@ -467,7 +467,7 @@ impl Args<'_> {
                 (Ok(n), _) => Arg::Int(n),
                 (_, Ok(f)) if f.is_finite() => Arg::Float(f),
                 _ => {
-                    return self.err(
+                    return fail(
                         at,
                         format!("`{word}` is not a value: a string needs quotes"),
                         &format!(
@@ -512,9 +512,7 @@ fn params(text: &str) -> Result<Vec<Param>, String> {
         if text[at..].starts_with(')') {
             return Ok(out);
         }
-        let name_end = text[at..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(text.len(), |n| at + n);
+        let name_end = ident_end(text, at);
         let name = &text[at..name_end];
         let colon = skip_space(text, name_end);
         if name.is_empty() || !text[colon..].starts_with(':') {

@@ -27,10 +27,13 @@ pub fn meta(path: &str, rules: &[CacheRule]) -> Meta {
     }
 }
 
+/// The largest a redirect page is (ours are about 500 bytes).
+const REDIRECT_MAX: u64 = 4096;
+
 /// Where a redirect page (an alias, a `page/1/`) sends readers, by path
 /// when it stays on the site: what S3's website hosting answers with a 301.
 pub fn redirect_target(path: &str, bytes: &[u8]) -> Option<String> {
-    if !path.ends_with("index.html") || bytes.len() > 4096 {
+    if !path.ends_with("index.html") || bytes.len() as u64 > REDIRECT_MAX {
         return None;
     }
     let text = std::str::from_utf8(bytes).ok()?;
@@ -140,7 +143,13 @@ pub fn glob(pattern: &str, path: &str) -> bool {
 /// The files a Netlify or Cloudflare Pages target also gets: `_headers`
 /// (each file kind's Cache-Control) and `_redirects` (aliases as 301s,
 /// each language's 404 page for its paths).
-pub fn files(output: &Path, deploy: &DeployConfig, target: &Target) -> Result<Vec<LocalFile>> {
+/// `local` is the output's files (see `super::scan`).
+pub fn files(
+    output: &Path,
+    local: &[LocalFile],
+    deploy: &DeployConfig,
+    target: &Target,
+) -> Result<Vec<LocalFile>> {
     let Some(host) = target.host else {
         return Ok(Vec::new());
     };
@@ -156,26 +165,19 @@ pub fn files(output: &Path, deploy: &DeployConfig, target: &Target) -> Result<Ve
     headers.push_str(&format!("/*.css\n  Cache-Control: {IMMUTABLE}\n"));
     let mut redirects = String::new();
     let mut not_found = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
-        let Ok(entry) = entry else { continue };
-        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if crate::output::is_reserved(rel.split('/').next().unwrap_or("")) {
-            continue;
-        }
+    for f in local {
+        let rel = &f.path;
         if rel.ends_with("404.html") {
             not_found.push(rel.clone());
             continue;
         }
-        if !rel.ends_with("index.html") || entry.metadata().map_or(true, |m| m.len() > 4096) {
+        // Only a small page can be a redirect page: the rest is not read.
+        if !rel.ends_with("index.html") || f.size > REDIRECT_MAX {
             continue;
         }
-        // A redirect page (an alias): its refresh target.
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
-        if let Some(to) = redirect_target(&rel, &bytes) {
+        let full = output.join(rel);
+        let bytes = std::fs::read(&full).map_err(|e| crate::error::Error::io(&full, e))?;
+        if let Some(to) = redirect_target(rel, &bytes) {
             let from = format!("/{}", rel.trim_end_matches("index.html"));
             redirects.push_str(&format!("{from} {to} 301\n"));
         }

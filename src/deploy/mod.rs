@@ -100,7 +100,8 @@ pub fn deploy(options: &DeployOptions) -> Result<Report> {
     let store = store::open(root, target)?;
     let remote = read_remote(store.as_ref())?;
     let mut local = scan(&output)?;
-    local.extend(headers::files(&output, &deploy, target)?);
+    let made = headers::files(&output, &local, &deploy, target)?;
+    local.extend(made);
     let plan = plan(&local, &remote);
     let max_deletes = options.max_deletes.unwrap_or(target.max_deletes);
     if plan.deletes.len() > max_deletes {

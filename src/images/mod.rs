@@ -300,7 +300,7 @@ impl Photos {
         lead: bool,
     ) -> Photo {
         let c = &self.config;
-        let name_hash = key(&[facts.hash, u64::from(c.quality), u64::from(PIPELINE)]);
+        let name_hash = name_hash(facts.hash, c.quality);
         let stem = source
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -343,11 +343,7 @@ impl Photos {
                     width: w,
                     height: h,
                     format,
-                    path: format!(
-                        "/images/{stem}-{:010x}-{w}.{}",
-                        name_hash & 0xff_ffff_ffff,
-                        format.extension()
-                    ),
+                    path: version_path(&stem, name_hash, &w.to_string(), format),
                     key: key(&[name_hash, u64::from(w), format as u64]),
                     fill: false,
                     quality: c.quality,
@@ -364,10 +360,7 @@ impl Photos {
                 width: w.max(1),
                 height: h.max(1),
                 format: Format::Jpeg,
-                path: format!(
-                    "/images/{stem}-{:010x}-share.jpg",
-                    name_hash & 0xff_ffff_ffff
-                ),
+                path: version_path(&stem, name_hash, "share", Format::Jpeg),
                 key: key(&[name_hash, u64::from(w), 1_200_630]),
                 fill: true,
                 quality: c.quality,
@@ -434,12 +427,16 @@ impl Photos {
         }
     }
 
-    /// Decodes the photo once and writes every version the cache lacks.
-    fn make(&self, photo: &Photo) -> Result<()> {
+    /// The photo's pixels, upright.
+    fn decode_photo(&self, photo: &Photo) -> Result<image::DynamicImage> {
         let source = self.root.join(&photo.source);
         let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
-        let image = decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))?;
-        drop(bytes);
+        decode(&bytes, &self.config).map_err(|m| Error::in_file(&photo.source, m))
+    }
+
+    /// Decodes the photo once and writes every version the cache lacks.
+    fn make(&self, photo: &Photo) -> Result<()> {
+        let image = self.decode_photo(photo)?;
         if let Some(share) = photo.share()
             && !self.cache_path(share.key, share.format).exists()
         {
@@ -563,6 +560,20 @@ fn escape(text: &str) -> String {
 }
 
 /// A key from numbers.
+/// What names a photo's versions: its bytes, the quality, the pipeline.
+fn name_hash(photo_hash: u64, quality: u8) -> u64 {
+    key(&[photo_hash, u64::from(quality), u64::from(PIPELINE)])
+}
+
+/// A version's site path: `/images/harbour-3f2a9c01d4-800.webp`.
+fn version_path(stem: &str, name_hash: u64, size: &str, format: Format) -> String {
+    format!(
+        "/images/{stem}-{:010x}-{size}.{}",
+        name_hash & 0xff_ffff_ffff,
+        format.extension()
+    )
+}
+
 fn key(parts: &[u64]) -> u64 {
     let mut bytes = Vec::with_capacity(parts.len() * 8);
     for p in parts {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Format, PIPELINE, Photos, Version, decode, encode, fill, key, resize};
+use super::{Format, Photos, Version, encode, fill, key, name_hash, resize, version_path};
 use crate::error::{Error, Result};
 
 /// How a photo is brought to the asked size.
@@ -170,7 +170,7 @@ impl Photos {
                 planned: true,
             });
         }
-        let name_hash = key(&[facts.hash, u64::from(quality), u64::from(PIPELINE)]);
+        let name_hash = name_hash(facts.hash, quality);
         let crop = if cropped { "c" } else { "" };
         Ok(Resized {
             photo: n,
@@ -179,11 +179,11 @@ impl Photos {
                 height,
                 format,
                 fill: cropped,
-                path: format!(
-                    "/images/{}-{:010x}-{width}x{height}{crop}.{}",
-                    photo.stem,
-                    name_hash & 0xff_ffff_ffff,
-                    format.extension()
+                path: version_path(
+                    &photo.stem,
+                    name_hash,
+                    &format!("{width}x{height}{crop}"),
+                    format,
                 ),
                 key: key(&[
                     name_hash,
@@ -212,14 +212,7 @@ impl Photos {
             }
             let image = match &mut image {
                 Some(image) => image,
-                None => {
-                    let source = self.root.join(&photo.source);
-                    let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
-                    image.insert(
-                        decode(&bytes, &self.config)
-                            .map_err(|m| Error::in_file(&photo.source, m))?,
-                    )
-                }
+                None => image.insert(self.decode_photo(photo)?),
             };
             let sized = match v.fill {
                 true => fill(image, v.width, v.height)?,

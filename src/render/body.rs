@@ -97,27 +97,15 @@ const CLOSE: char = '\u{E001}';
 type Segments = Vec<(usize, usize, usize)>;
 
 /// An error's offset in the made Markdown moved to the story's text.
-fn moved(e: MarkdownError, segments: &Segments) -> MarkdownError {
-    let at = |offset: usize| {
-        (segments.iter())
-            .rev()
-            .find(|(made, _, _)| *made <= offset)
-            .map_or(offset, |(made, orig, len)| orig + (offset - made).min(*len))
-    };
-    match e {
-        MarkdownError::BrokenLink { target, offset } => MarkdownError::BrokenLink {
-            target,
-            offset: at(offset),
-        },
-        MarkdownError::MissingFile { target, offset } => MarkdownError::MissingFile {
-            target,
-            offset: at(offset),
-        },
-        MarkdownError::Hook { message, offset } => MarkdownError::Hook {
-            message,
-            offset: at(offset),
-        },
-    }
+fn moved(mut e: MarkdownError, segments: &Segments) -> MarkdownError {
+    let offset = e.offset_mut();
+    *offset = (segments.iter())
+        .rev()
+        .find(|(made, _, _)| *made <= *offset)
+        .map_or(*offset, |(made, orig, len)| {
+            orig + (*offset - made).min(*len)
+        });
+    e
 }
 
 /// Renders a story's shortcodes and stands tokens for them in its Markdown.

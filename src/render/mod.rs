@@ -439,10 +439,10 @@ impl Renderer {
         // A page is kept only if the sizes it asked `resize_image` for are
         // the same files today.
         if let Some(f) = fingerprint
-            && self.resizes.may_keep_page(path)
+            && let Some(keep) = self.resizes.may_keep_page(path)
             && sink.reuse(path, f)
         {
-            self.resizes.keep_page(path);
+            self.resizes.keep_page(path, keep);
             return Ok(());
         }
         let owner = resized::Owner::Page(path.to_string());
@@ -465,19 +465,30 @@ impl Renderer {
         if let Some(value) = self.values[i].get() {
             return Ok(value);
         }
-        let story = std::cell::OnceCell::new();
-        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body, &story);
-        let a = &self.site.articles[i];
-        let hook = |h: &crate::content::markdown::Hook| self.hook(&a.lang, h);
-        let hooks = self
-            .has_hooks
-            .then_some(&hook as crate::content::markdown::HookFn);
-        let summary = render_body(&self.site, a, true, &self.highlighter, &calls, hooks)?;
+        let summary = self.body(i, true)?;
         let value = page_value(&self.site, &self.plan.ix, i, &summary);
         let owner = resized::Owner::Article(self.site.articles[i].source.clone());
         let value = resized::as_owner(owner, || self.with_card(value))?;
         // Two threads may make it at once; both make the same.
         Ok(self.values[i].get_or_init(|| value))
+    }
+
+    /// Article `i`'s text (or only its summary) as HTML, its shortcodes
+    /// and the theme's render hooks rendered with the templates.
+    fn body(&self, i: usize, summary_only: bool) -> Result<crate::content::markdown::Rendered> {
+        let story = std::cell::OnceCell::new();
+        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body, &story);
+        let a = &self.site.articles[i];
+        let hook = |h: &crate::content::markdown::Hook| self.hook(&a.lang, h);
+        let hooks = (self.has_hooks).then_some(&hook as crate::content::markdown::HookFn);
+        render_body(
+            &self.site,
+            a,
+            summary_only,
+            &self.highlighter,
+            &calls,
+            hooks,
+        )
     }
 
     /// A fingerprint of article `i` as every file showing it reads it.

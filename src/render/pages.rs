@@ -9,7 +9,6 @@ use crate::content::markdown;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::body::render_body;
 use super::context;
 use super::{PageInfo, Reads, Renderer, templates};
 use crate::error::Result;
@@ -470,12 +469,7 @@ impl Renderer {
 
     /// Article `i`'s template value with its full text and table of contents.
     pub(super) fn full_page(&self, i: usize) -> Result<Value> {
-        let story = std::cell::OnceCell::new();
-        let calls = |call: &_, nth, body| self.shortcode(i, call, nth, body, &story);
-        let a = &self.site.articles[i];
-        let hook = |h: &markdown::Hook| self.hook(&a.lang, h);
-        let hooks = self.has_hooks.then_some(&hook as markdown::HookFn);
-        let full = render_body(&self.site, a, false, &self.highlighter, &calls, hooks)?;
+        let full = self.body(i, false)?;
         let mut map = self.value(i)?.as_map().cloned().unwrap_or_default();
         let summary = map
             .get(&"summary".into())

@@ -56,6 +56,10 @@ pub fn as_owner<R>(owner: Owner, f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// What keeping a page from the last build brings along: its entry and
+/// the sizes it asked for, resolved today (`None`: it asked for none).
+pub struct Keep<'a>(Option<(&'a Entry, Vec<Resized>)>);
+
 /// Every `resize_image` call of one renderer.
 pub struct Resizes {
     pub photos: Arc<Photos>,
@@ -109,20 +113,19 @@ impl Resizes {
 
     /// Whether the page at `path` may be kept from the last build: there
     /// is a last record, and each size the page asked for comes to the
-    /// same file today.
-    pub fn may_keep_page(&self, path: &str) -> bool {
-        let Some(previous) = self.previous.get() else {
-            return false;
-        };
-        (previous.0.get(&Owner::Page(path.to_string())))
-            .is_none_or(|entry| self.resolve_all(entry).is_some())
+    /// same file today (`Some`, with those sizes resolved).
+    pub fn may_keep_page(&self, path: &str) -> Option<Keep<'_>> {
+        let previous = self.previous.get()?;
+        match previous.0.get(&Owner::Page(path.to_string())) {
+            None => Some(Keep(None)),
+            Some(entry) => (self.resolve_all(entry)).map(|resolved| Keep(Some((entry, resolved)))),
+        }
     }
 
     /// The page at `path` is kept: its sizes are this build's too.
-    pub fn keep_page(&self, path: &str) {
-        let owner = Owner::Page(path.to_string());
-        if let Some(entry) = self.previous.get().and_then(|p| p.0.get(&owner)) {
-            self.carry(owner, entry);
+    pub fn keep_page(&self, path: &str, keep: Keep<'_>) {
+        if let Keep(Some((entry, resolved))) = keep {
+            self.adopt(Owner::Page(path.to_string()), entry, resolved);
         }
     }
 
@@ -135,11 +138,8 @@ impl Resizes {
             .collect()
     }
 
-    /// Adopts an earlier entry if every call still resolves as it did.
-    fn carry(&self, owner: Owner, entry: &Entry) -> bool {
-        let Some(resolved) = self.resolve_all(entry) else {
-            return false;
-        };
+    /// Makes an earlier entry, its calls `resolved` today, this build's.
+    fn adopt(&self, owner: Owner, entry: &Entry, resolved: Vec<Resized>) {
         let mut by_path = self.by_path.lock().expect("no panics while locked");
         for r in resolved {
             by_path.entry(r.version.path.clone()).or_insert(r);
@@ -152,7 +152,6 @@ impl Resizes {
                 mine.asked.push(call.clone());
             }
         }
-        true
     }
 
     /// After rendering: keeps the sizes of the cards and partials not
@@ -162,8 +161,11 @@ impl Resizes {
     pub fn finish(&self, print: &dyn Fn(&Owner) -> Option<u64>) -> (Record, Vec<Resized>) {
         if let Some(previous) = self.previous.get() {
             for (owner, entry) in &previous.0 {
-                if !matches!(owner, Owner::Page(_)) && print(owner) == Some(entry.print) {
-                    self.carry(owner.clone(), entry);
+                if !matches!(owner, Owner::Page(_))
+                    && print(owner) == Some(entry.print)
+                    && let Some(resolved) = self.resolve_all(entry)
+                {
+                    self.adopt(owner.clone(), entry, resolved);
                 }
             }
         }
