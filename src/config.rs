@@ -73,8 +73,13 @@ struct RawConfig {
     default_language: String,
     #[serde(default)]
     default_language_in_subdir: bool,
-    #[serde(default = "default_theme")]
-    theme: String,
+    /// A theme's name, or `[theme]`: its name and the site's colours,
+    /// fonts and extra stylesheets.
+    #[serde(default)]
+    theme: Option<toml::Value>,
+    /// The default language's menu (`[[languages.xx.menu]]` for others).
+    #[serde(default)]
+    menu: Vec<MenuEntry>,
     #[serde(default = "default_timezone")]
     timezone: String,
     #[serde(default = "default_output_dir")]
@@ -142,6 +147,43 @@ struct RawLanguage {
     direction: Option<Direction>,
     calendar: Option<Calendar>,
     timezone: Option<String>,
+    #[serde(default)]
+    menu: Vec<MenuEntry>,
+}
+
+/// One link of a language's menu: `{ name = "About", url = "@/en/about.md", weight = 2 }`.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MenuEntry {
+    pub name: String,
+    /// A URL, a site path (`/about/`), or a content file as in links (`@/en/about.md`).
+    pub url: String,
+    /// Lightest first; entries without one after, as written.
+    pub weight: Option<i64>,
+}
+
+/// `[theme]`: what a site changes of its theme without copying it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct Style {
+    /// CSS custom properties in light mode: `accent = "#005f73"` sets `--accent`.
+    pub colors: BTreeMap<String, String>,
+    /// The same in dark mode.
+    pub dark: BTreeMap<String, String>,
+    /// Font stacks: `serif = "Charter, Georgia, serif"` sets `--serif`.
+    pub fonts: BTreeMap<String, String>,
+    /// More stylesheets (files under `static/`), linked after the theme's.
+    pub stylesheets: Vec<String>,
+}
+
+/// `[theme]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStyle {
+    #[serde(default = "default_theme")]
+    name: String,
+    #[serde(flatten)]
+    style: Style,
 }
 
 /// `[markdown]`: how Markdown is rendered.
@@ -228,6 +270,8 @@ pub struct Language {
     /// URL prefix: `""` for the default language at the root, else `/fa`.
     pub prefix: String,
     pub is_default: bool,
+    /// Its menu, in site.toml's order (no menu: the sections).
+    pub menu: Vec<MenuEntry>,
 }
 
 /// The validated site configuration.
@@ -242,6 +286,8 @@ pub struct Config {
     pub default_language: String,
     pub default_language_in_subdir: bool,
     pub theme: String,
+    /// `[theme]`'s colours, fonts and stylesheets.
+    pub style: Style,
     pub timezone: String,
     pub output_dir: PathBuf,
     pub paginate_by: usize,
@@ -378,6 +424,19 @@ impl Config {
             let timezone = lang.timezone.unwrap_or_else(|| raw.timezone.clone());
             check_timezone(&timezone).map_err(|m| key_error("timezone", m))?;
             let is_default = code == raw.default_language;
+            let mut menu = lang.menu;
+            if is_default && menu.is_empty() {
+                menu = raw.menu.clone();
+            }
+            for (n, entry) in menu.iter().enumerate() {
+                if entry.url.trim().is_empty() || entry.name.trim().is_empty() {
+                    return Err(key_error(
+                        "menu",
+                        format!("menu entry {} of `{code}` has no name or no url", n + 1),
+                    )
+                    .with_help("write { name = \"About\", url = \"@/en/about.md\" }"));
+                }
+            }
             let title = lang.title.unwrap_or_else(|| raw.title.clone());
             languages.push(Language {
                 name: lang.name.unwrap_or_else(|| code.clone()),
@@ -401,6 +460,7 @@ impl Config {
                     format!("/{code}")
                 },
                 is_default,
+                menu,
                 code,
             });
         }
@@ -432,6 +492,11 @@ impl Config {
             .with_help("75 is a good balance of size and detail"));
         }
 
+        let (theme, style) = parse_theme(raw.theme).map_err(|m| {
+            key_error("theme", m).with_help(
+                "write theme = \"default\", or [theme] with name, colors, dark, fonts and stylesheets",
+            )
+        })?;
         Ok(Config {
             title: raw.title,
             description: raw.description.unwrap_or_default(),
@@ -439,7 +504,8 @@ impl Config {
             base_path,
             default_language: raw.default_language,
             default_language_in_subdir: raw.default_language_in_subdir,
-            theme: raw.theme,
+            theme,
+            style,
             timezone: raw.timezone,
             output_dir: raw.output_dir,
             paginate_by: raw.paginate_by,
@@ -492,6 +558,33 @@ impl Config {
     pub fn relative_url(&self, path: &str) -> String {
         crate::url::prefixed_path(&self.base_path, path)
     }
+}
+
+/// `theme = "name"`, or `[theme]`: the theme's name and the site's style,
+/// each value checked so that it cannot end the `<style>` it is put in.
+fn parse_theme(value: Option<toml::Value>) -> std::result::Result<(String, Style), String> {
+    let raw = match value {
+        None => return Ok((default_theme(), Style::default())),
+        Some(toml::Value::String(name)) => return Ok((name, Style::default())),
+        Some(value) => RawStyle::deserialize(value).map_err(|e| format!("[theme]: {}", e.message()))?,
+    };
+    let style = raw.style;
+    for (table, values) in [("colors", &style.colors), ("dark", &style.dark), ("fonts", &style.fonts)] {
+        for (key, value) in values {
+            let plain_key = key.starts_with(|c: char| c.is_ascii_lowercase())
+                && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !plain_key {
+                return Err(format!("[theme] {table}: `{key}` is not a property name (use letters, digits and -)"));
+            }
+            if value.trim().is_empty() || value.contains(['<', '>', ';', '{', '}', '\\', '\n']) {
+                return Err(format!("[theme] {table}.{key}: `{value}` is not a CSS value"));
+            }
+        }
+    }
+    if let Some(s) = (style.stylesheets.iter()).find(|s| s.contains("..") || s.contains(['"', '<', '>', '\\'])) {
+        return Err(format!("[theme] stylesheets: `{s}` is not a file under static/"));
+    }
+    Ok((raw.name, style))
 }
 
 /// An error about `key` of `text`, the contents of `path`, at its line.

@@ -105,6 +105,17 @@ impl Theme {
                         let text =
                             std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
                         match target {
+                            // The theme's own version of a template the
+                            // site replaces stays as `theme/<name>`, so the
+                            // site's can extend it: `{% extends
+                            // "theme/base.html" %}` and one block changed.
+                            Layer::Templates if dir.starts_with(root.join("templates")) => {
+                                if let Some(theirs) =
+                                    templates.insert(name.clone(), (text, Origin::Disk(path)))
+                                {
+                                    templates.insert(format!("theme/{name}"), theirs);
+                                }
+                            }
                             Layer::Templates => {
                                 templates.insert(name, (text, Origin::Disk(path)));
                             }

@@ -33,6 +33,8 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "image_credit" => "image_credit = \"A. Photographer\"",
         "template" => "template = \"special.html\"",
         "weight" => "weight = 3",
+        "kind" => "kind = \"page\"",
+        "featured" => "featured = true",
         "extra" => "[extra]\ncolour = \"red\"",
         "corrections" => {
             "[[corrections]]\ndate = 2020-01-02 10:00\ntext = \"A name was misspelt.\""

@@ -166,6 +166,10 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Its place in a section sorted by weight (lightest first).
     pub weight: Option<i64>,
+    /// A story, or a page (about, contact): undated files are pages.
+    pub kind: Option<Kind>,
+    /// On the front page's lead slot.
+    pub featured: bool,
     pub extra: Option<serde_json::Value>,
     /// Filled from the configured taxonomy keys.
     #[serde(skip)]
@@ -192,7 +196,18 @@ pub struct SectionFrontMatter {
     pub translation_key: Option<String>,
     /// Its place in the navigation (lightest first, then by title).
     pub weight: Option<i64>,
+    /// A term's photo (an author's portrait), in a term's `_index.md`.
+    pub image: Option<String>,
     pub extra: Option<serde_json::Value>,
+}
+
+/// What a content file is: a dated story, or a page outside the news
+/// flow (no date, not in home lists, feeds or archives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Story,
+    Page,
 }
 
 /// How a section orders its articles.
@@ -220,9 +235,24 @@ pub fn parse_article(
     split: &Split,
     taxonomies: &[String],
 ) -> Result<FrontMatter> {
-    if split.format == Format::Toml {
-        return parse_toml_article(path, file, split, taxonomies);
+    let mut fm = match split.format {
+        Format::Toml => parse_toml_article(path, file, split, taxonomies)?,
+        _ => parse_other_article(path, file, split, taxonomies)?,
+    };
+    // A taxonomy named `authors` is the bylines: one list, read once.
+    if let Some(authors) = fm.taxonomies.get("authors") {
+        fm.authors = authors.clone();
     }
+    Ok(fm)
+}
+
+/// [`parse_article`] for YAML and JSON front matter.
+fn parse_other_article(
+    path: &Path,
+    file: &str,
+    split: &Split,
+    taxonomies: &[String],
+) -> Result<FrontMatter> {
     let keys = top_level_keys(path, file, split)?;
     for key in &keys {
         check_article_key(path, file, split, key, taxonomies)?;
@@ -529,6 +559,8 @@ mod tests {
                 "image_credit",
                 "template",
                 "weight",
+                "kind",
+                "featured",
                 "extra"
             ]
         );

@@ -113,6 +113,12 @@ pub struct Article {
     pub image_credit: Option<String>,
     /// Its place in a section with `sort_by = "weight"`.
     pub weight: Option<i64>,
+    /// A page (about, contact), not a story: `kind = "page"`, or no date.
+    /// Its section lists it; home lists, feeds, archives, terms and
+    /// related stories do not.
+    pub is_page: bool,
+    /// `featured = true`: the front page's lead.
+    pub featured: bool,
     /// The shortcodes its Markdown calls, in order (bodies' calls after
     /// their call), for the checks and fingerprints that need no render.
     pub shortcodes: Vec<ShortcodeUse>,
@@ -240,6 +246,11 @@ pub struct SectionMeta {
     pub paginate_by: Option<usize>,
     pub template: Option<String>,
     pub weight: Option<i64>,
+    /// Links a term's file (`content/fa/tags/ایران/_index.md`) to the
+    /// same term in other languages.
+    pub translation_key: Option<String>,
+    /// A term's photo (an author's portrait): a site path or a URL.
+    pub image: Option<String>,
     pub extra: serde_json::Value,
     /// Markdown intro text below the front matter.
     pub body: String,
@@ -808,7 +819,8 @@ fn check_taxonomy_names(config: &Config) -> Result<()> {
     match config
         .taxonomies
         .iter()
-        .find(|t| front_matter_keys().contains(&t.as_str()))
+        // `authors` is both: a story's bylines, and their pages.
+        .find(|t| t.as_str() != "authors" && front_matter_keys().contains(&t.as_str()))
     {
         Some(t) => Err(config
             .key_error(
@@ -866,6 +878,8 @@ fn load_section(file: File) -> Result<Loaded> {
         sort_by: fm.sort_by.unwrap_or_default(),
         paginate_by: fm.paginate_by.filter(|n| *n > 0),
         weight: fm.weight,
+        translation_key: fm.translation_key,
+        image: fm.image,
         template: fm.template,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body: body.to_string(),
@@ -1098,6 +1112,10 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
             .with_help("add image_alt = \"…\" describing the photo"));
     }
 
+    let is_page = match fm.kind {
+        Some(kind) => kind == front_matter::Kind::Page,
+        None => date.is_none(),
+    };
     Ok(Loaded::Article(Arc::new(Article {
         template_at: file.key_position("template", fm.template.is_some()),
         body_line: Position::of_offset(text, body_offset).line,
@@ -1148,6 +1166,8 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         image_alt: fm.image_alt,
         template: fm.template,
         weight: fm.weight,
+        is_page,
+        featured: fm.featured,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body,
         body_offset,

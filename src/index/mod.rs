@@ -55,6 +55,11 @@ pub struct Term {
     /// and feed showing the term links to it.
     pub url: String,
     pub items: Vec<usize>,
+    /// What links it to the same term in other languages: its file's
+    /// `translation_key`, else its slug.
+    pub key: String,
+    /// Its file's fingerprint (its bio, photo, display name), if it has one.
+    pub file: Option<u64>,
 }
 
 /// A taxonomy of one language: `/fa/tags/`.
@@ -171,7 +176,7 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
     let per_page = site.config.paginate_by;
     let dated: Vec<usize> = site
         .articles_in(&lang.code)
-        .filter(|&i| site.articles[i].date.is_some())
+        .filter(|&i| site.articles[i].date.is_some() && !site.articles[i].is_page)
         .collect();
     ix.listings.push(Listing {
         kind: ListKind::Home,
@@ -210,7 +215,11 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         let mut slugs: HashMap<&str, String> = HashMap::new();
         // (article, term) in the order each article writes its terms.
         let mut written: Vec<(usize, usize)> = Vec::new();
+        // Pages are in no term's list: they are not stories.
         for i in site.articles_in(&lang.code) {
+            if site.articles[i].is_page {
+                continue;
+            }
             let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
                 continue;
             };
@@ -225,8 +234,15 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
                     Some(&at) => at,
                     None => {
                         let term_path = format!("{path}{slug}/");
+                        let file = site.term_file(&lang.code, taxonomy, slug);
+                        let meta = file.and_then(|f| f.meta.as_ref());
                         terms.push(Term {
-                            name: name.trim().to_string(),
+                            // Its file's title is its name in this language.
+                            name: (meta.and_then(|m| m.title.clone()))
+                                .unwrap_or_else(|| name.trim().to_string()),
+                            key: (meta.and_then(|m| m.translation_key.clone()))
+                                .unwrap_or_else(|| slug.clone()),
+                            file: meta.map(|m| m.fingerprint),
                             url: site.config.relative_url(&term_path),
                             path: term_path,
                             slug: slug.clone(),

@@ -352,6 +352,7 @@ mod tests {
             timezone: "UTC".into(),
             prefix: String::new(),
             is_default: false,
+            menu: Vec::new(),
         }
     }
 

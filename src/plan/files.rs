@@ -135,7 +135,18 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
             }
         }
     }
-    files.push(("404.html".into(), Recipe::NotFound));
+    // One per language: `404.html` at the root is the host's (the
+    // default language's), `fa/404.html` the Persian one (served for
+    // `/fa/…` by hosts that look for it, and by `bulletin serve`).
+    for l in &site.config.languages {
+        let path = format!("{}/404.html", l.prefix);
+        files.push((
+            path.trim_start_matches('/').to_string(),
+            Recipe::NotFound {
+                lang: l.code.clone(),
+            },
+        ));
+    }
     for (from, to, lang) in redirect_targets(site, &plan.ix)? {
         files.push((file_for(&from), Recipe::Redirect { to, lang }));
     }

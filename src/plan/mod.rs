@@ -70,7 +70,10 @@ pub enum Recipe {
         listing: usize,
         template: &'static str,
     },
-    NotFound,
+    /// A language's 404 page.
+    NotFound {
+        lang: String,
+    },
     Redirect {
         to: String,
         lang: String,
@@ -100,7 +103,7 @@ pub enum Recipe {
 }
 
 /// A link in a template: a label and a root-relative URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Link {
     pub name: String,
     pub url: String,
@@ -143,7 +146,7 @@ impl Plan {
             Recipe::Feed { listing, template } => {
                 format!("the {template} feed of {}", self.ix.listings[*listing].path)
             }
-            Recipe::NotFound => "the 404 page".into(),
+            Recipe::NotFound { lang } => format!("the 404 page ({lang})"),
             Recipe::Manifest => "the web manifest".into(),
             Recipe::SitemapPart(_) | Recipe::SitemapIndex => "the sitemap".into(),
             Recipe::Robots => "robots.txt".into(),
@@ -170,7 +173,7 @@ impl Plan {
         let pages = files::page_infos(site, &ix);
         let mut plan = Plan {
             equivalents: equivalents(site, &ix),
-            nav: navigation(site),
+            nav: navigation(site)?,
             ix,
             pages,
             files: Vec::new(),
@@ -222,20 +225,20 @@ impl Plan {
         let prefix = site.config.language(&info.lang).map_or("", |l| &l.prefix);
         match info.path.strip_prefix(prefix) {
             Some("/" | "/archive/") => true,
-            _ => site
-                .sections
-                .iter()
-                .any(|s| s.lang == info.lang && s.path == info.path && in_navigation(s)),
+            _ => {
+                let url = site.config.relative_url(&info.path);
+                (self.nav.get(&info.lang)).is_some_and(|links| links.iter().any(|l| l.url == url))
+            }
         }
     }
 
-    /// The dated articles a listing's feeds show.
+    /// The dated stories a listing's feeds show (no pages).
     pub fn feed_items(site: &Site, listing: &Listing) -> Vec<usize> {
         listing
             .items
             .iter()
             .copied()
-            .filter(|&i| site.articles[i].date.is_some())
+            .filter(|&i| site.articles[i].date.is_some() && !site.articles[i].is_page)
             .take(site.config.feeds.limit)
             .collect()
     }
@@ -252,7 +255,7 @@ pub fn equivalence_key(site: &Site, ix: &Indexes, listing: &Listing) -> Option<S
                 .taxonomies
                 .iter()
                 .find(|t| t.lang == listing.lang && &t.name == taxonomy)?;
-            Some(format!("term:{taxonomy}:{}", t.terms[*term].slug))
+            Some(format!("term:{taxonomy}:{}", t.terms[*term].key))
         }
         ListKind::Corrections => Some("corrections".into()),
         ListKind::Year { .. } | ListKind::Month { .. } => None,
@@ -284,12 +287,18 @@ fn equivalents(site: &Site, ix: &Indexes) -> Equivalents {
 }
 
 /// Each language's top-level sections, for the navigation bar.
-fn navigation(site: &Site) -> BTreeMap<String, Vec<Link>> {
+/// Each language's navigation: its menu from site.toml, else its
+/// top-level sections by weight, then title.
+fn navigation(site: &Site) -> Result<BTreeMap<String, Vec<Link>>, crate::error::Errors> {
     let config = &site.config;
-    config
+    let mut errors = Vec::new();
+    let nav = config
         .languages
         .iter()
         .map(|l| {
+            if !l.menu.is_empty() {
+                return (l.code.clone(), menu(site, l, &mut errors));
+            }
             let mut sections: Vec<&Section> = (site.sections.iter())
                 .filter(|s| s.lang == l.code && in_navigation(s))
                 .collect();
@@ -310,6 +319,36 @@ fn navigation(site: &Site) -> BTreeMap<String, Vec<Link>> {
                 })
                 .collect();
             (l.code.clone(), links)
+        })
+        .collect();
+    crate::error::Errors::result(errors)?;
+    Ok(nav)
+}
+
+/// A language's menu, lightest first (a stable sort: entries without a
+/// weight after, as written); an `@/` link that leads nowhere is an error.
+fn menu(site: &Site, l: &crate::config::Language, errors: &mut Vec<crate::error::Error>) -> Vec<Link> {
+    let config = &site.config;
+    let mut entries: Vec<&crate::config::MenuEntry> = l.menu.iter().collect();
+    entries.sort_by_key(|e| (e.weight.is_none(), e.weight));
+    (entries.into_iter())
+        .map(|e| {
+            let url = match e.url.strip_prefix("@/") {
+                Some(target) => match site.link_path(target.split('#').next().unwrap_or("")) {
+                    Some(path) => config.relative_url(path),
+                    None => {
+                        errors.push(
+                            config
+                                .key_error("menu", format!("the menu entry `{}` of `{}` links to @/{target}, which does not exist", e.name, l.code))
+                                .with_help("name a file under content/, such as @/en/about.md"),
+                        );
+                        String::new()
+                    }
+                },
+                None if e.url.starts_with('/') => config.relative_url(&e.url),
+                None => e.url.clone(),
+            };
+            Link { name: e.name.clone(), url }
         })
         .collect()
 }

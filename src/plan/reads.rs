@@ -38,7 +38,10 @@ pub enum Reads<'a> {
         section: Option<&'a Section>,
         term: Option<(&'a Taxonomy, &'a Term)>,
     },
-    NotFound,
+    /// A language's 404 page.
+    NotFound {
+        lang: &'a str,
+    },
     Redirect {
         to: &'a str,
         lang: &'a str,
@@ -77,7 +80,7 @@ impl Reads<'_> {
     pub fn hash_structure<H: Hasher>(&self, plan: &Plan, site: &Site, h: &mut H) {
         std::mem::discriminant(self).hash(h);
         match self {
-            Reads::Article { .. } | Reads::NotFound | Reads::Manifest | Reads::Robots => {}
+            Reads::Article { .. } | Reads::Manifest | Reads::Robots => {}
             Reads::List {
                 listing,
                 page,
@@ -105,6 +108,7 @@ impl Reads<'_> {
                 term.hash(h);
             }
             Reads::Redirect { to, lang } => (to, lang).hash(h),
+            Reads::NotFound { lang } => lang.hash(h),
             Reads::SitemapPart(pages) => {
                 for p in *pages {
                     (&p.path, &p.lang, p.lastmod.as_ref().map(|d| d.timestamp())).hash(h);
@@ -280,7 +284,9 @@ impl Plan {
                 }
                 Job::Taxonomy(n) => Reads::Taxonomy(&ix.taxonomies[*n]),
                 Job::Archive(n) => Reads::Archive(&ix.archives[*n]),
-                Job::Other => Reads::NotFound,
+                Job::Other => Reads::NotFound {
+                    lang: &self.pages[*p].lang,
+                },
             },
             Recipe::Feed { listing, template } => {
                 let l = &ix.listings[*listing];
@@ -293,7 +299,7 @@ impl Plan {
                     term,
                 }
             }
-            Recipe::NotFound => Reads::NotFound,
+            Recipe::NotFound { lang } => Reads::NotFound { lang },
             Recipe::Redirect { to, lang } => Reads::Redirect { to, lang },
             Recipe::Static(name) => Reads::Static(name),
             Recipe::Manifest => Reads::Manifest,
@@ -328,14 +334,16 @@ impl Plan {
     ) -> (Option<&'a Section>, Option<(&'a Taxonomy, &'a Term)>) {
         match &l.kind {
             ListKind::Section(n) => (Some(&site.sections[*n]), None),
-            ListKind::Term { taxonomy, term } => (
-                None,
-                self.ix
-                    .taxonomies
-                    .iter()
+            // The home's file, as a section without stories.
+            ListKind::Home => (site.home(&l.lang), None),
+            ListKind::Term { taxonomy, term } => {
+                let term = (self.ix.taxonomies.iter())
                     .find(|t| t.lang == l.lang && &t.name == taxonomy)
-                    .map(|t| (t, &t.terms[*term])),
-            ),
+                    .map(|t| (t, &t.terms[*term]));
+                // The term's file (an author's bio), as a section.
+                let file = term.and_then(|(_, t)| site.term_file(&l.lang, taxonomy, &t.slug));
+                (file, term)
+            }
             _ => (None, None),
         }
     }

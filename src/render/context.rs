@@ -106,6 +106,10 @@ pub struct PageValue<'a> {
     pub extra: &'a serde_json::Value,
     /// Its `weight`, if it has one.
     pub weight: Option<i64>,
+    /// `"story"`, or `"page"` for a page outside the news flow.
+    pub kind: &'static str,
+    /// `featured = true`.
+    pub featured: bool,
     pub word_count: usize,
     pub reading_time: usize,
     /// The month archive this article is listed in.
@@ -260,7 +264,8 @@ pub fn page_details(site: &Site, i: usize, summary: &str) -> PageDetails {
     };
     let news_article = NewsArticle {
         context: "https://schema.org",
-        kind: "NewsArticle",
+        // A page (about, contact) is no news.
+        kind: if a.is_page { "WebPage" } else { "NewsArticle" },
         headline: &a.title,
         description: &description,
         in_language: &a.lang,
@@ -530,6 +535,8 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         ),
         extra: &a.extra,
         weight: a.weight,
+        kind: if a.is_page { "page" } else { "story" },
+        featured: a.featured,
         word_count: rendered.words,
         reading_time: rendered.words.div_ceil(200).max(1),
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),

@@ -38,11 +38,11 @@ impl Renderer {
                 self.render_page(info, &versions, &reads)
             }
             (_, reads @ Reads::Feed { .. }) => self.feed(&reads, path),
-            (_, Reads::NotFound) => {
+            (_, Reads::NotFound { lang }) => {
                 let info = PageInfo {
                     job: Job::Other,
-                    lang: config.default_language.clone(),
-                    path: "/404.html".into(),
+                    lang: lang.to_string(),
+                    path: format!("/{path}"),
                     lastmod: None,
                 };
                 let mut ctx = self.base_context(&info, &Default::default());

@@ -145,7 +145,7 @@ impl Renderer {
         let n = site.articles.len();
         let mut renderer = Renderer {
             nav: Arc::new(nav),
-            global: global_fingerprint(&site, &theme),
+            global: global_fingerprint(&site, &plan, &theme),
             config_value: Value::from_serializable(config),
             values: (0..n).map(|_| OnceLock::new()).collect(),
             prints: (0..n).map(|_| OnceLock::new()).collect(),
@@ -587,8 +587,10 @@ impl Renderer {
 
 /// What every file depends on: the program, the configuration, the theme
 /// (templates, strings, assets) and the sections in the navigation.
-fn global_fingerprint(site: &Site, theme: &Theme) -> u64 {
+fn global_fingerprint(site: &Site, plan: &Plan, theme: &Theme) -> u64 {
     let mut global = Fingerprint::new()
+        // The menus, their `@/` links resolved.
+        .with(&plan.nav)
         .with(&crate::fingerprint::program())
         .with_serialized(&site.config)
         .with(&theme.fingerprinted)

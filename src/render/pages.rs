@@ -205,16 +205,14 @@ impl Renderer {
         let template = match reads {
             Reads::Article { i, related } => {
                 ctx.insert_value("page", self.full_page(*i)?);
-                ctx.insert("page_kind", "article");
+                let a = &self.site.articles[*i];
+                ctx.insert("page_kind", if a.is_page { "page" } else { "article" });
                 let related: Vec<Value> = related
                     .iter()
                     .map(|&j| self.value(j).cloned())
                     .collect::<Result<_>>()?;
                 ctx.insert("related", &related);
-                self.site.articles[*i]
-                    .template
-                    .clone()
-                    .unwrap_or_else(|| "article.html".into())
+                a.template.clone().unwrap_or_else(|| self.default_template(a).into())
             }
             Reads::List { .. } => self.list_context(&mut ctx, reads)?,
             Reads::Taxonomy(t) => {
@@ -230,6 +228,15 @@ impl Renderer {
             other => unreachable!("not a page: {other:?}"),
         };
         self.render_file(&template, &ctx, &file_for(&info.path))
+    }
+
+    /// The template of an article that names none: `page.html` for a page
+    /// (if the theme has one), else `article.html`.
+    pub(super) fn default_template(&self, a: &crate::content::Article) -> &'static str {
+        match a.is_page && self.tera.contains_template("page.html") {
+            true => "page.html",
+            false => "article.html",
+        }
     }
 
     /// `taxonomy` on a taxonomy's page: its terms with counts.
@@ -311,7 +318,8 @@ impl Renderer {
     ) -> String {
         let lang = &listing.lang;
         match (&listing.kind, section, term) {
-            (ListKind::Home, ..) => self.lang_of(lang).title.clone(),
+            (ListKind::Home, ..) => (section.and_then(|s| s.meta.as_ref()?.title.clone()))
+                .unwrap_or_else(|| self.lang_of(lang).title.clone()),
             (ListKind::Section(_), Some(s), _) => section_title(s),
             (ListKind::Term { .. }, _, Some((_, term))) => term.name.clone(),
             (ListKind::Year { year }, ..) => self.number(lang, *year as usize),
@@ -355,7 +363,14 @@ impl Renderer {
         let lang = &listing.lang;
         let heading = self.list_heading(listing, *section, *term);
         let (kind, template) = match (&listing.kind, section, term) {
-            (ListKind::Home, ..) => ("home", "index.html".to_string()),
+            (ListKind::Home, ..) => {
+                // `content/<lang>/_index.md`: the home's intro and template.
+                if let Some(home) = section {
+                    ctx.insert("section", &self.section_value(home)?);
+                }
+                let template = section.and_then(|s| s.meta.as_ref()?.template.clone());
+                ("home", template.unwrap_or_else(|| "index.html".into()))
+            }
             (ListKind::Section(_), Some(s), _) => {
                 ctx.insert("section", &self.section_value(s)?);
                 let template = s.meta.as_ref().and_then(|m| m.template.clone());
@@ -366,7 +381,15 @@ impl Renderer {
                     "taxonomy",
                     &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
                 );
-                ctx.insert("term", &serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() }));
+                let mut value = serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() });
+                // Its file (an author's bio, photo and links).
+                if let Some(file) = section {
+                    let about = self.section_value(file)?;
+                    for key in ["description", "content", "extra", "image"] {
+                        value[key] = about[key].clone();
+                    }
+                }
+                ctx.insert("term", &value);
                 ("term", "taxonomy_term.html".into())
             }
             (ListKind::Year { year }, ..) => {
@@ -415,6 +438,10 @@ impl Renderer {
             "description": s.meta.as_ref().and_then(|m| m.description.clone()),
             "content": intro.unwrap_or_default(),
             "url": config.relative_url(&s.path),
+            "image": s.meta.as_ref().and_then(|m| m.image.as_deref()).map(|i| match i.contains("://") {
+                true => i.to_string(),
+                false => config.relative_url(i),
+            }),
             "extra": s.meta.as_ref().map(|m| m.extra.clone()),
         }))
     }

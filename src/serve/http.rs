@@ -114,7 +114,14 @@ async fn page(shared: Arc<Shared>, request: Request<Body>) -> Response<Body> {
         }
         return response;
     } else {
-        (StatusCode::NOT_FOUND, "404.html".to_string())
+        // The language's own 404 page (`fa/404.html` under `/fa/`).
+        let own = (file.split_once('/'))
+            .map(|(first, _)| format!("{first}/404.html"))
+            .filter(|own| site.has(own));
+        (
+            StatusCode::NOT_FOUND,
+            own.unwrap_or_else(|| "404.html".to_string()),
+        )
     };
     // Pages are made on request: off the async workers, which only wait.
     let made = {

@@ -36,6 +36,14 @@ pub struct Site {
     /// Indices of each article's translations (other languages only).
     pub translations: Vec<Vec<usize>>,
     pub sections: Vec<Section>,
+    /// Each language's `content/<lang>/_index.md`, as a section without
+    /// articles: the home's title, intro and template.
+    pub homes: Vec<Section>,
+    /// `content/<lang>/<taxonomy>/_index.md` and
+    /// `content/<lang>/<taxonomy>/<term>/_index.md` (an author's bio), by
+    /// (language, taxonomy, slug of the term folder, `""` for the
+    /// taxonomy's own).
+    pub term_files: BTreeMap<(String, String, String), Section>,
     /// `en/news/story.md` → article index, for `@/` links.
     pub by_content_path: HashMap<String, usize>,
     /// `static/images/x.png` → `/images/x.png`: the static files an `@/`
@@ -121,6 +129,7 @@ impl Site {
             },
             || collect_sections(&config, &articles, metas),
         );
+        let (sections, homes, term_files) = sections;
         Errors::result(reserved_sections(&config, &articles, &sections))?;
         let photos = std::sync::Arc::new(crate::images::Photos::probe(
             root,
@@ -140,6 +149,8 @@ impl Site {
             paths,
             translations,
             sections,
+            homes,
+            term_files,
             by_content_path,
             statics: HashMap::new(),
             warnings,
@@ -223,7 +234,7 @@ impl Site {
             return None;
         }
         let source = std::path::Path::new("content").join(target);
-        (self.sections.iter())
+        (self.sections.iter().chain(&self.homes).chain(self.term_files.values()))
             .find(|s| s.meta.as_ref().is_some_and(|m| m.source == source))
             .map(|s| s.path.as_str())
     }
@@ -232,6 +243,16 @@ impl Site {
     /// anything: the same file, URL, language, section, translations,
     /// dates, terms and aliases, and still in order beside its neighbours.
     /// Only what it shows (title, texts, images, extra) may differ.
+    /// Language `lang`'s home file (`content/<lang>/_index.md`), if it has one.
+    pub fn home(&self, lang: &str) -> Option<&Section> {
+        self.homes.iter().find(|h| h.lang == lang)
+    }
+
+    /// The file of a taxonomy (`slug` empty) or of one of its terms.
+    pub fn term_file(&self, lang: &str, taxonomy: &str, slug: &str) -> Option<&Section> {
+        (self.term_files).get(&(lang.to_string(), taxonomy.to_string(), slug.to_string()))
+    }
+
     pub fn same_place(&self, i: usize, new: &Article) -> bool {
         let old = &self.articles[i];
         let same = old.source == new.source
@@ -468,12 +489,62 @@ fn link_translations(articles: &[std::sync::Arc<Article>]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// What `collect_sections` finds: the sections, the homes' files and the
+/// taxonomies' and terms' files (see [`Site::term_files`]).
+type Collected = (
+    Vec<Section>,
+    Vec<Section>,
+    BTreeMap<(String, String, String), Section>,
+);
+
 fn collect_sections(
     config: &Config,
     articles: &[std::sync::Arc<Article>],
     metas: Vec<SectionMeta>,
-) -> Vec<Section> {
+) -> Collected {
     let mut sections: BTreeMap<(String, String), Section> = BTreeMap::new();
+    let mut homes = Vec::new();
+    let mut term_files = BTreeMap::new();
+    // A folder under a taxonomy's name with stories in it stays a section
+    // (and is refused by `reserved_sections`).
+    let with_stories: std::collections::HashSet<(&str, &str)> = (articles.iter())
+        .map(|a| (a.lang.as_str(), a.section.as_str()))
+        .collect();
+    let (metas, others): (Vec<SectionMeta>, Vec<SectionMeta>) = metas.into_iter().partition(|m| {
+        let top = m.section.split('/').next().unwrap_or("");
+        !m.section.is_empty()
+            && (!config.taxonomies.iter().any(|t| t == top)
+                || m.section.matches('/').count() > 1
+                || with_stories.contains(&(m.lang.as_str(), m.section.as_str())))
+    });
+    for meta in others {
+        let path_of = |rest: &str| {
+            let prefix = config.language(&meta.lang).map_or("", |l| l.prefix.as_str());
+            format!("{prefix}/{rest}")
+        };
+        let (key, path) = match meta.section.split_once('/') {
+            _ if meta.section.is_empty() => (None, path_of("")),
+            Some((taxonomy, term)) => {
+                let slug = crate::locale::slug::slugify(term, config.slugify);
+                let path = path_of(&format!("{taxonomy}/{slug}/"));
+                (Some((taxonomy.to_string(), slug)), path)
+            }
+            None => (Some((meta.section.clone(), String::new())), path_of(&format!("{}/", meta.section))),
+        };
+        let section = Section {
+            lang: meta.lang.clone(),
+            name: meta.section.clone(),
+            path,
+            meta: Some(meta),
+            articles: Vec::new(),
+        };
+        match key {
+            None => homes.push(section),
+            Some((taxonomy, slug)) => {
+                term_files.insert((section.lang.clone(), taxonomy, slug), section);
+            }
+        }
+    }
     fn section<'s>(
         sections: &'s mut BTreeMap<(String, String), Section>,
         config: &Config,
@@ -528,7 +599,7 @@ fn collect_sections(
             _ => {}
         }
     }
-    sections
+    (sections, homes, term_files)
 }
 
 #[cfg(test)]
