@@ -61,7 +61,7 @@ pub fn prepare(
     config: Config,
     cache: Option<&LoadCache>,
     changed: Option<&HashSet<PathBuf>>,
-) -> Result<Renderer, Errors> {
+) -> Result<Arc<Renderer>, Errors> {
     resolve(options, load(options, config, cache, changed)?)
 }
 
@@ -73,7 +73,7 @@ pub type Loaded = (Config, Arc<Theme>, content::Content);
 pub fn resolve(
     options: &BuildOptions,
     (config, theme, content): Loaded,
-) -> Result<Renderer, Errors> {
+) -> Result<Arc<Renderer>, Errors> {
     let root = &options.root;
     let mut site = Site::resolve(root, config, content)?;
     site.statics = (theme.statics.keys())

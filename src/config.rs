@@ -103,6 +103,8 @@ struct RawConfig {
     #[serde(default)]
     images: ImagesConfig,
     #[serde(default)]
+    home: HomeConfig,
+    #[serde(default)]
     extra: toml::Table,
     /// `[deploy]`, read by `bulletin deploy` alone (see
     /// [`crate::deploy::DeployConfig`]): no page depends on it.
@@ -160,6 +162,16 @@ pub struct MenuEntry {
     pub url: String,
     /// Lightest first; entries without one after, as written.
     pub weight: Option<i64>,
+}
+
+/// `[home]`: what the front page lists.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct HomeConfig {
+    /// The top-level sections whose stories it lists (none: every story).
+    pub sections: Vec<String>,
+    /// Stories per page (else `paginate_by`).
+    pub paginate_by: Option<usize>,
 }
 
 /// `[theme]`: what a site changes of its theme without copying it.
@@ -301,6 +313,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub feeds: FeedsConfig,
     pub images: ImagesConfig,
+    pub home: HomeConfig,
     pub extra: toml::Table,
     /// Where it was read from and its text, so that later stages can place
     /// their errors about it (a taxonomy that clashes with a front-matter
@@ -492,6 +505,12 @@ impl Config {
             .with_help("75 is a good balance of size and detail"));
         }
 
+        if raw.home.paginate_by == Some(0) {
+            return Err(key_error(
+                "paginate_by",
+                "[home] paginate_by must be at least 1".into(),
+            ));
+        }
         let (theme, style) = parse_theme(raw.theme).map_err(|m| {
             key_error("theme", m).with_help(
                 "write theme = \"default\", or [theme] with name, colors, dark, fonts and stylesheets",
@@ -517,6 +536,7 @@ impl Config {
             markdown: raw.markdown,
             feeds: raw.feeds,
             images: raw.images,
+            home: raw.home,
             extra: raw.extra,
             source: Source {
                 path: path.to_path_buf(),
@@ -566,23 +586,39 @@ fn parse_theme(value: Option<toml::Value>) -> std::result::Result<(String, Style
     let raw = match value {
         None => return Ok((default_theme(), Style::default())),
         Some(toml::Value::String(name)) => return Ok((name, Style::default())),
-        Some(value) => RawStyle::deserialize(value).map_err(|e| format!("[theme]: {}", e.message()))?,
+        Some(value) => {
+            RawStyle::deserialize(value).map_err(|e| format!("[theme]: {}", e.message()))?
+        }
     };
     let style = raw.style;
-    for (table, values) in [("colors", &style.colors), ("dark", &style.dark), ("fonts", &style.fonts)] {
+    for (table, values) in [
+        ("colors", &style.colors),
+        ("dark", &style.dark),
+        ("fonts", &style.fonts),
+    ] {
         for (key, value) in values {
             let plain_key = key.starts_with(|c: char| c.is_ascii_lowercase())
-                && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !plain_key {
-                return Err(format!("[theme] {table}: `{key}` is not a property name (use letters, digits and -)"));
+                return Err(format!(
+                    "[theme] {table}: `{key}` is not a property name (use letters, digits and -)"
+                ));
             }
             if value.trim().is_empty() || value.contains(['<', '>', ';', '{', '}', '\\', '\n']) {
-                return Err(format!("[theme] {table}.{key}: `{value}` is not a CSS value"));
+                return Err(format!(
+                    "[theme] {table}.{key}: `{value}` is not a CSS value"
+                ));
             }
         }
     }
-    if let Some(s) = (style.stylesheets.iter()).find(|s| s.contains("..") || s.contains(['"', '<', '>', '\\'])) {
-        return Err(format!("[theme] stylesheets: `{s}` is not a file under static/"));
+    if let Some(s) =
+        (style.stylesheets.iter()).find(|s| s.contains("..") || s.contains(['"', '<', '>', '\\']))
+    {
+        return Err(format!(
+            "[theme] stylesheets: `{s}` is not a file under static/"
+        ));
     }
     Ok((raw.name, style))
 }

@@ -197,6 +197,51 @@ pub fn print_warnings(warnings: &[String]) {
     }
 }
 
+/// ` (did you mean `x`?)` for the known name nearest `word`, if one is
+/// near enough to be a typo (or a name from Zola or Hugo we know the
+/// bulletin spelling of); else nothing.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    match nearest(word, known) {
+        Some(name) => format!(" (did you mean `{name}`?)"),
+        None => String::new(),
+    }
+}
+
+/// The known name nearest `word`: the bulletin name of a Zola or Hugo
+/// one, else the closest by edit distance, if close enough to be a typo.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    const RENAMED: [(&str, &str); 14] = [
+        ("trans", "t"),
+        ("lastmod", "updated"),
+        ("lastMod", "updated"),
+        ("publishDate", "publish_date"),
+        ("expiryDate", "expiry_date"),
+        ("translationKey", "translation_key"),
+        ("author", "authors"),
+        ("images", "image"),
+        ("cover", "image"),
+        ("get_file_hash", "asset"),
+        ("url_for", "get_url"),
+        ("relref", "get_url"),
+        ("ref", "get_url"),
+        ("get_taxonomy_url", "get_url"),
+    ];
+    let known: Vec<&str> = known.into_iter().collect();
+    if let Some((_, to)) = RENAMED.iter().find(|(from, _)| *from == word)
+        && let Some(&name) = known.iter().find(|k| *k == to)
+    {
+        return Some(name);
+    }
+    let lower = word.to_lowercase();
+    known
+        .into_iter()
+        .filter(|k| *k != word)
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(word.chars().count()) / 3).max(1))
+        .min()
+        .map(|(_, k)| k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

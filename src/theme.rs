@@ -40,6 +40,10 @@ pub struct Theme {
     /// good; `asset(path=…)` in templates gives the hashed URL.
     pub fingerprinted: BTreeMap<String, String>,
     pub strings: Strings,
+    /// The site's `data/` files by path (`data/desk.toml`), read at load
+    /// for `load_data`. Not in every page's fingerprint: a page is made
+    /// again when a file it loaded changes (see `render::queries`).
+    pub data: BTreeMap<String, std::sync::Arc<Vec<u8>>>,
 }
 
 /// A file copied verbatim to the output.
@@ -133,11 +137,17 @@ impl Theme {
                 fingerprinted.insert(name.clone(), format!("{stem}.{hash:08x}.css"));
             }
         }
+        let mut data = BTreeMap::new();
+        for (name, path) in files_under(&root.join("data"))? {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            data.insert(format!("data/{name}"), std::sync::Arc::new(bytes));
+        }
         Ok(Theme {
             templates,
             statics,
             fingerprinted,
             strings,
+            data,
         })
     }
 }

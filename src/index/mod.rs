@@ -178,12 +178,19 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         .articles_in(&lang.code)
         .filter(|&i| site.articles[i].date.is_some() && !site.articles[i].is_page)
         .collect();
+    // `[home] sections`: the front page lists only theirs.
+    let home = &site.config.home;
+    let on_home = |i: &usize| {
+        let section = &site.articles[*i].section;
+        let top = section.split('/').next().unwrap_or("");
+        home.sections.is_empty() || home.sections.iter().any(|s| s == top)
+    };
     ix.listings.push(Listing {
         kind: ListKind::Home,
         lang: lang.code.clone(),
         path: format!("{}/", lang.prefix),
-        items: dated.clone(),
-        paginate_by: per_page,
+        items: dated.iter().copied().filter(on_home).collect(),
+        paginate_by: home.paginate_by.unwrap_or(per_page),
         feeds: true,
     });
 

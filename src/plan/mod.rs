@@ -27,7 +27,7 @@ use crate::site::{Section, Site};
 use crate::theme::Theme;
 
 pub use files::{file_for, normalize_alias};
-pub use reads::{ArticleFacts, Reads};
+pub use reads::{ArticleFacts, Reads, hash_section};
 
 /// Most URLs a sitemap file may list.
 #[cfg(not(test))]
@@ -327,7 +327,11 @@ fn navigation(site: &Site) -> Result<BTreeMap<String, Vec<Link>>, crate::error::
 
 /// A language's menu, lightest first (a stable sort: entries without a
 /// weight after, as written); an `@/` link that leads nowhere is an error.
-fn menu(site: &Site, l: &crate::config::Language, errors: &mut Vec<crate::error::Error>) -> Vec<Link> {
+fn menu(
+    site: &Site,
+    l: &crate::config::Language,
+    errors: &mut Vec<crate::error::Error>,
+) -> Vec<Link> {
     let config = &site.config;
     let mut entries: Vec<&crate::config::MenuEntry> = l.menu.iter().collect();
     entries.sort_by_key(|e| (e.weight.is_none(), e.weight));

@@ -138,7 +138,7 @@ fn hash_listing<H: Hasher>(l: &Listing, h: &mut H) {
 
 /// A section as its list reads it: every field, and its `_index.md` by
 /// the bytes of the file and where its `@/` links lead.
-fn hash_section(site: &Site, s: &Section) -> u64 {
+pub fn hash_section(site: &Site, s: &Section) -> u64 {
     let mut f = crate::fingerprint::Fingerprint::new();
     let Section {
         lang,

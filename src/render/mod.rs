@@ -18,13 +18,14 @@ mod extras;
 mod filters;
 mod functions;
 mod pages;
+mod queries;
 pub mod resized;
 mod shortcodes;
 mod sink;
 pub mod templates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use rayon::prelude::*;
 use tera::{Tera, Value};
@@ -86,6 +87,15 @@ pub struct Renderer {
     resizes: Arc<resized::Resizes>,
     /// Whether the theme has render hooks (`templates/hooks/`).
     has_hooks: bool,
+    /// This renderer, for the query functions of the templates it renders
+    /// (see [`queries::within`]).
+    me: Weak<Renderer>,
+    /// The query functions' answers, each made once.
+    answers: Mutex<HashMap<queries::Query, Value>>,
+    query_prints: Mutex<HashMap<queries::Query, u64>>,
+    /// A fingerprint of the answers to what cards and partials asked last
+    /// build, folded into every page's.
+    shared_print: OnceLock<u64>,
 }
 
 /// The templates every theme must have.
@@ -101,7 +111,11 @@ const REQUIRED_TEMPLATES: [&str; 7] = [
 
 impl Renderer {
     /// Compiles the templates for rendering `plan`, the plan of `site`.
-    pub fn new(site: Arc<Site>, plan: Arc<Plan>, theme: Arc<Theme>) -> Result<Renderer, Errors> {
+    pub fn new(
+        site: Arc<Site>,
+        plan: Arc<Plan>,
+        theme: Arc<Theme>,
+    ) -> Result<Arc<Renderer>, Errors> {
         let config = &site.config;
         let dates = Arc::new(
             SiteDates::new(&config.languages).map_err(|m| Error::in_file("site.toml", m))?,
@@ -143,7 +157,11 @@ impl Renderer {
             .map(|(lang, links)| (lang.clone(), Value::from_serializable(links)))
             .collect();
         let n = site.articles.len();
-        let mut renderer = Renderer {
+        let renderer = Renderer {
+            me: Weak::new(),
+            answers: Mutex::default(),
+            query_prints: Mutex::default(),
+            shared_print: OnceLock::new(),
             nav: Arc::new(nav),
             global: global_fingerprint(&site, &plan, &theme),
             config_value: Value::from_serializable(config),
@@ -162,6 +180,7 @@ impl Renderer {
             resizes,
             has_hooks: false,
         };
+        let mut renderer = renderer;
         renderer.has_hooks =
             (renderer.theme.templates.keys()).any(|n| n.starts_with(shortcodes::HOOKS));
         renderer.language_contexts = Arc::new(
@@ -174,16 +193,28 @@ impl Renderer {
                 .collect(),
         );
         partials.connect(&renderer.tera, &renderer.language_contexts);
-        Ok(renderer)
+        Ok(renderer.shared())
+    }
+
+    /// This renderer in an `Arc` that it knows, for the query functions.
+    fn shared(self) -> Arc<Renderer> {
+        Arc::new_cyclic(|me| Renderer {
+            me: me.clone(),
+            ..self
+        })
     }
 
     /// This renderer with some articles replaced by new versions that sit
     /// in the same place (see [`Site::same_place`]): the plan and everything
     /// else that depends on the site's structure is shared, article values
     /// are made anew. Far cheaper than a new plan on a large site.
-    pub fn patched(&self, site: Site) -> Renderer {
+    pub fn patched(&self, site: Site) -> Arc<Renderer> {
         let n = self.values.len();
         Renderer {
+            me: Weak::new(),
+            answers: Mutex::default(),
+            query_prints: Mutex::default(),
+            shared_print: OnceLock::new(),
             site: Arc::new(site),
             plan: Arc::clone(&self.plan),
             tera: Arc::clone(&self.tera),
@@ -202,6 +233,7 @@ impl Renderer {
             resizes: Arc::clone(&self.resizes),
             has_hooks: self.has_hooks,
         }
+        .shared()
     }
 
     pub fn plan(&self) -> &Plan {
@@ -384,7 +416,8 @@ impl Renderer {
     /// Makes file number `n` of [`Renderer::paths`].
     pub fn make(&self, n: usize) -> Result<Vec<u8>> {
         let (path, recipe) = &self.plan.files[n];
-        self.make_recipe(path, recipe, self.plan.reads_of(&self.site, recipe), None)
+        let reads = self.plan.reads_of(&self.site, recipe);
+        queries::within(&self.me, || self.make_recipe(path, recipe, reads, None))
     }
 
     /// Numbers (of [`Renderer::paths`]) of the pages an edit of these
@@ -437,16 +470,21 @@ impl Renderer {
         let reads = self.plan.reads_of(&self.site, recipe);
         let (fingerprint, versions) = self.fingerprint(path, recipe, &reads);
         // A page is kept only if the sizes it asked `resize_image` for are
-        // the same files today.
+        // the same files today, and what it asked the query functions
+        // has the same answers.
         if let Some(f) = fingerprint
             && let Some(keep) = self.resizes.may_keep_page(path)
-            && sink.reuse(path, f)
+            && sink.reuse(path, self.with_queries(f, keep.queries()))
         {
             self.resizes.keep_page(path, keep);
             return Ok(());
         }
         let owner = resized::Owner::Page(path.to_string());
-        let bytes = resized::as_owner(owner, || self.make_recipe(path, recipe, reads, versions))?;
+        let bytes = resized::as_owner(owner, || {
+            queries::within(&self.me, || self.make_recipe(path, recipe, reads, versions))
+        })?;
+        let fingerprint =
+            fingerprint.map(|f| self.with_queries(f, &self.resizes.page_queries(path)));
         sink.put(Output {
             path: path.to_string(),
             bytes,
@@ -460,6 +498,23 @@ impl Renderer {
         })
     }
 
+    /// A page's fingerprint `f` with the answers to what it asked the
+    /// query functions, and to what cards and partials asked.
+    fn with_queries(&self, f: u64, asked: &[queries::Query]) -> u64 {
+        let shared = *self.shared_print.get_or_init(|| {
+            let mut s = Fingerprint::new();
+            for q in self.resizes.shared_queries() {
+                s = s.with(&self.query_print(&q));
+            }
+            s.value()
+        });
+        let mut f = Fingerprint::new().with(&f).with(&shared);
+        for q in asked {
+            f = f.with(&self.query_print(q));
+        }
+        f.value()
+    }
+
     /// Article `i`'s template value.
     fn value(&self, i: usize) -> Result<&Value> {
         if let Some(value) = self.values[i].get() {
@@ -468,7 +523,9 @@ impl Renderer {
         let summary = self.body(i, true)?;
         let value = page_value(&self.site, &self.plan.ix, i, &summary);
         let owner = resized::Owner::Article(self.site.articles[i].source.clone());
-        let value = resized::as_owner(owner, || self.with_card(value))?;
+        let value = resized::as_owner(owner, || {
+            queries::within(&self.me, || self.with_card(value))
+        })?;
         // Two threads may make it at once; both make the same.
         Ok(self.values[i].get_or_init(|| value))
     }

@@ -212,7 +212,9 @@ impl Renderer {
                     .map(|&j| self.value(j).cloned())
                     .collect::<Result<_>>()?;
                 ctx.insert("related", &related);
-                a.template.clone().unwrap_or_else(|| self.default_template(a).into())
+                a.template
+                    .clone()
+                    .unwrap_or_else(|| self.default_template(a).into())
             }
             Reads::List { .. } => self.list_context(&mut ctx, reads)?,
             Reads::Taxonomy(t) => {
@@ -415,7 +417,7 @@ impl Renderer {
     }
 
     /// `section` on a section's list pages, its intro rendered.
-    fn section_value(&self, s: &Section) -> Result<serde_json::Value> {
+    pub(super) fn section_value(&self, s: &Section) -> Result<serde_json::Value> {
         let config = &self.site.config;
         let intro = s.meta.as_ref().map(|m| {
             let resolve = |t: &str| self.site.link_path(t).map(|path| config.relative_url(path));

@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
+use super::queries::Query;
 use crate::images::{Photos, Request, Resized};
 
 /// What a `resize_image` call was made while rendering.
@@ -38,6 +39,8 @@ struct Entry {
     /// A fingerprint of the owner's inputs (cards and partials).
     print: u64,
     asked: Vec<(Request, String)>,
+    /// What it asked the query functions (see [`super::queries`]).
+    queries: Vec<Query>,
 }
 
 /// What a build's templates asked for, kept for the next build.
@@ -59,6 +62,13 @@ pub fn as_owner<R>(owner: Owner, f: impl FnOnce() -> R) -> R {
 /// What keeping a page from the last build brings along: its entry and
 /// the sizes it asked for, resolved today (`None`: it asked for none).
 pub struct Keep<'a>(Option<(&'a Entry, Vec<Resized>)>);
+
+impl Keep<'_> {
+    /// What the page asked the query functions last build.
+    pub fn queries(&self) -> &[Query] {
+        self.0.as_ref().map_or(&[], |(e, _)| &e.queries)
+    }
+}
 
 /// Every `resize_image` call of one renderer.
 pub struct Resizes {
@@ -103,6 +113,38 @@ impl Resizes {
             .entry(path)
             .or_insert_with(|| resized.clone());
         Ok(resized)
+    }
+
+    /// Notes `query` under this thread's owner.
+    pub fn note_query(&self, query: &Query) {
+        if let Some(owner) = OWNER.with_borrow(Clone::clone) {
+            let mut asked = self.asked.lock().expect("no panics while locked");
+            let entry = asked.entry(owner).or_default();
+            if !entry.queries.contains(query) {
+                entry.queries.push(query.clone());
+            }
+        }
+    }
+
+    /// What the page at `path` asked the query functions this build.
+    pub fn page_queries(&self, path: &str) -> Vec<Query> {
+        let asked = self.asked.lock().expect("no panics while locked");
+        (asked.get(&Owner::Page(path.to_string()))).map_or_else(Vec::new, |e| e.queries.clone())
+    }
+
+    /// What cards and `cached` partials asked the query functions in the
+    /// last build: every page may show them.
+    pub fn shared_queries(&self) -> Vec<Query> {
+        let Some(previous) = self.previous.get() else {
+            return Vec::new();
+        };
+        let mut all: Vec<Query> = (previous.0.iter())
+            .filter(|(owner, _)| !matches!(owner, Owner::Page(_)))
+            .flat_map(|(_, e)| e.queries.iter().cloned())
+            .collect();
+        all.sort_by_key(|q| format!("{q:?}"));
+        all.dedup();
+        all
     }
 
     /// The size published at `path` (a site path), if a template asked for it.
@@ -150,6 +192,11 @@ impl Resizes {
         for call in &entry.asked {
             if !mine.asked.contains(call) {
                 mine.asked.push(call.clone());
+            }
+        }
+        for query in &entry.queries {
+            if !mine.queries.contains(query) {
+                mine.queries.push(query.clone());
             }
         }
     }

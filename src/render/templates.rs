@@ -156,6 +156,7 @@ pub fn build(
     // Filters and functions must exist before templates that use them load.
     super::filters::register(&mut tera, config, dates);
     super::functions::register(&mut tera, config, theme, partials, resizes, dates);
+    super::queries::register(&mut tera);
     let templates = theme
         .templates
         .iter()

@@ -50,14 +50,14 @@ pub struct Snapshot {
 /// the pages a browser looks at, not the whole site, and memory holds the
 /// site's model rather than every page of it.
 pub struct Model {
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     /// Output path → number of the file in the renderer.
     numbers: Arc<HashMap<String, usize>>,
     made: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
 }
 
 impl Model {
-    fn new(renderer: Renderer) -> Model {
+    fn new(renderer: Arc<Renderer>) -> Model {
         let numbers = renderer
             .paths()
             .enumerate()

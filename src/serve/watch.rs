@@ -53,7 +53,7 @@ fn classify(root: &Path, output: &Path, path: &Path) -> Kind {
         "site.toml" => Kind::Config,
         "content" => Kind::Content,
         "static" | "themes" | "templates" if name.ends_with(".css") => Kind::Css,
-        "static" | "themes" | "templates" | "i18n" => Kind::Theme,
+        "static" | "themes" | "templates" | "i18n" | "data" => Kind::Theme,
         _ => Kind::None,
     }
 }

@@ -44,6 +44,8 @@ pub struct Site {
     /// (language, taxonomy, slug of the term folder, `""` for the
     /// taxonomy's own).
     pub term_files: BTreeMap<(String, String, String), Section>,
+    /// Each language's home path (`/`, `/fa/`).
+    pub home_paths: HashMap<String, String>,
     /// `en/news/story.md` → article index, for `@/` links.
     pub by_content_path: HashMap<String, usize>,
     /// `static/images/x.png` → `/images/x.png`: the static files an `@/`
@@ -141,7 +143,11 @@ impl Site {
                 .filter_map(|a| a.image_source.clone())
                 .collect(),
         )?);
+        let home_paths = (config.languages.iter())
+            .map(|l| (l.code.clone(), format!("{}/", l.prefix)))
+            .collect();
         Ok(Site {
+            home_paths,
             photos,
             root: root.to_path_buf(),
             config,
@@ -234,9 +240,26 @@ impl Site {
             return None;
         }
         let source = std::path::Path::new("content").join(target);
-        (self.sections.iter().chain(&self.homes).chain(self.term_files.values()))
-            .find(|s| s.meta.as_ref().is_some_and(|m| m.source == source))
-            .map(|s| s.path.as_str())
+        let by_file = (self
+            .sections
+            .iter()
+            .chain(&self.homes)
+            .chain(self.term_files.values()))
+        .find(|s| s.meta.as_ref().is_some_and(|m| m.source == source));
+        // A section's `_index.md` names it whether or not the file exists
+        // (as in Zola), and `en/_index.md` the home.
+        let folder = target.trim_end_matches("_index.md").trim_end_matches('/');
+        let (lang, name) = folder.split_once('/').unwrap_or((folder, ""));
+        let by_folder = || match name {
+            "" => (self.config.language(lang)).map(|l| {
+                // The home's path, kept where the model keeps paths.
+                self.home_paths.get(&l.code).map_or("/", String::as_str)
+            }),
+            _ => (self.sections.iter())
+                .find(|s| s.lang == lang && s.name == name)
+                .map(|s| s.path.as_str()),
+        };
+        by_file.map(|s| s.path.as_str()).or_else(by_folder)
     }
 
     /// Whether `new` can take the place of article `i` without moving
@@ -519,7 +542,9 @@ fn collect_sections(
     });
     for meta in others {
         let path_of = |rest: &str| {
-            let prefix = config.language(&meta.lang).map_or("", |l| l.prefix.as_str());
+            let prefix = config
+                .language(&meta.lang)
+                .map_or("", |l| l.prefix.as_str());
             format!("{prefix}/{rest}")
         };
         let (key, path) = match meta.section.split_once('/') {
@@ -529,7 +554,10 @@ fn collect_sections(
                 let path = path_of(&format!("{taxonomy}/{slug}/"));
                 (Some((taxonomy.to_string(), slug)), path)
             }
-            None => (Some((meta.section.clone(), String::new())), path_of(&format!("{}/", meta.section))),
+            None => (
+                Some((meta.section.clone(), String::new())),
+                path_of(&format!("{}/", meta.section)),
+            ),
         };
         let section = Section {
             lang: meta.lang.clone(),
