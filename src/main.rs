@@ -26,6 +26,7 @@ enum Command {
     Status(cmd::status::Args),
     New(cmd::new::Args),
     Init(cmd::init::Args),
+    Theme(cmd::theme::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Theme(args) => cmd::theme::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -159,6 +159,19 @@ enum Layer {
     Strings,
 }
 
+/// The built-in theme's templates, by name (`base.html`,
+/// `shortcodes/figure.html`): what `bulletin theme eject` copies.
+pub fn builtin_templates() -> Vec<(String, &'static [u8])> {
+    let mut all = Vec::new();
+    embedded(&DEFAULT_THEME, &mut |path, bytes| {
+        if let Some(name) = path.strip_prefix("templates/") {
+            all.push((name.to_string(), bytes));
+        }
+    });
+    all.sort();
+    all
+}
+
 fn embedded(dir: &'static Dir<'static>, visit: &mut dyn FnMut(&str, &'static [u8])) {
     for file in dir.files() {
         visit(

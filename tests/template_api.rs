@@ -395,3 +395,82 @@ fn query_errors_name_the_template_and_the_nearest_name() {
     let err = site.build_err();
     assert!(err.contains("did you mean `en/news`?"), "{err}");
 }
+
+/// Unknown names suggest the nearest known one, Zola's and Hugo's included.
+#[test]
+fn unknown_functions_filters_variables_and_keys_suggest_the_nearest() {
+    let site = site();
+    for (template, expected) in [
+        (
+            r#"{{ trans(key="home") }}"#,
+            "Unknown function `trans` (did you mean `t`?)",
+        ),
+        (
+            r#"{% set s = get_sectoin(path="en/_index.md") %}"#,
+            "(did you mean `get_section`?)",
+        ),
+        (
+            "{{ lang | digitz }}",
+            "Unknown filter `digitz` (did you mean `digits`?)",
+        ),
+        ("{{ paginatr.pages }}", "(did you mean `paginator`?)"),
+    ] {
+        site.write("templates/index.html", template);
+        let err = site.build_err();
+        assert!(err.contains(expected), "{template}: {err}");
+    }
+    site.remove("templates/index.html");
+    site.write(
+        "content/en/news/n1.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01\nlastmod = 2026-01-02\n+++\n",
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("unknown front matter key `lastmod` (did you mean `updated`?)"),
+        "{err}"
+    );
+    assert!(err.contains("content/en/news/n1.md:4"), "{err}");
+}
+
+/// `bulletin theme eject` copies built-in templates as a starting point,
+/// never over a file already there.
+#[test]
+fn theme_eject_copies_built_in_templates_without_overwriting() {
+    let site = site();
+    site.write(
+        "templates/article.html",
+        "{% extends \"theme/article.html\" %}",
+    );
+    let out = site.run(&[
+        "theme",
+        "eject",
+        "base.html",
+        "article.html",
+        "shortcodes/figure.html",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2 copied, 1 kept"), "{stdout}");
+    let base = std::fs::read_to_string(site.root().join("templates/base.html")).unwrap();
+    assert!(base.contains("{% block footer %}"), "{base}");
+    assert!(
+        site.root()
+            .join("templates/shortcodes/figure.html")
+            .is_file()
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("templates/article.html")).unwrap(),
+        "{% extends \"theme/article.html\" %}"
+    );
+    site.build_ok();
+    let out = site.run(&["theme", "eject", "bsae.html"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("did you mean `base.html`?"),
+        "{stderr}"
+    );
+}

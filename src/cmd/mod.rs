@@ -8,6 +8,7 @@ pub mod init;
 pub mod new;
 pub mod serve;
 pub mod status;
+pub mod theme;
 
 pub use crate::error::print_warnings;
 

@@ -343,12 +343,15 @@ pub fn parse_section(path: &Path, file: &str, split: &Split) -> Result<SectionFr
     deserialize(path, file, split)
 }
 
-fn unknown_key(path: &Path, file: &str, split: &Split, key: &str, _known: &[&str]) -> Error {
+fn unknown_key(path: &Path, file: &str, split: &Split, key: &str, known: &[&str]) -> Error {
     Error::at_offset(
         path,
         file,
         key_offset(split, key),
-        format!("unknown front matter key `{key}`"),
+        format!(
+            "unknown front matter key `{key}`{}",
+            crate::error::did_you_mean(key, known.iter().copied())
+        ),
     )
 }
 

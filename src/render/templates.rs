@@ -217,6 +217,11 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
             .find(|n| message.contains(n.as_str()))
             .cloned(),
     };
+    // The suggestion goes on the line naming what is unknown.
+    let message = match message.split_once('\n') {
+        Some((first, rest)) => format!("{first}{}\n{rest}", suggestion(&message)),
+        None => format!("{message}{}", suggestion(&message)),
+    };
     let error = Error::msg(format!("template error while {doing}:\n{message}"));
     match name.and_then(|n| theme.templates.get(&n)) {
         Some((_, origin)) => Error {
@@ -226,6 +231,91 @@ pub fn template_error(theme: &Theme, e: &tera::Error, doing: &str) -> Error {
         None => error,
     }
     .with_help("fix the template; the previous output was left as it was")
+}
+
+/// The functions templates can call: bulletin's and Tera's own.
+pub const FUNCTIONS: [&str; 15] = [
+    "t",
+    "url",
+    "cached",
+    "asset",
+    "get_image_metadata",
+    "resize_image",
+    "get_page",
+    "get_section",
+    "get_taxonomy",
+    "get_taxonomy_term",
+    "get_url",
+    "load_data",
+    "now",
+    "range",
+    "throw",
+];
+
+/// Bulletin's filters and Tera's own.
+pub const FILTERS: [&str; 41] = [
+    "date",
+    "digits",
+    "safe",
+    "json",
+    "absolute_links",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+];
+
+/// "did you mean …?" for an unknown function, filter or variable named
+/// in a Tera message (Zola's `trans` is `t`).
+fn suggestion(message: &str) -> String {
+    let named = |before: &str| {
+        let rest = &message[message.find(before)? + before.len()..];
+        Some(rest.split('`').next()?.to_string())
+    };
+    if let Some(f) = named("Unknown function `") {
+        return crate::error::did_you_mean(&f, FUNCTIONS);
+    }
+    if let Some(f) = named("Unknown filter `") {
+        return crate::error::did_you_mean(&f, FILTERS);
+    }
+    if let Some(v) = named("Variable `") {
+        let available = message.split("Available variables: ").nth(1).unwrap_or("");
+        let available = available.lines().next().unwrap_or("");
+        return crate::error::did_you_mean(&v, available.split(", "));
+    }
+    String::new()
 }
 
 /// A Tera error with every error that caused it.
