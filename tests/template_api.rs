@@ -474,3 +474,22 @@ fn theme_eject_copies_built_in_templates_without_overwriting() {
         "{stderr}"
     );
 }
+
+/// A `cached` partial shown on every page reads a section: an edit of a
+/// story in it reaches every page, as a clean build would have it.
+#[test]
+fn a_partial_that_queries_the_site_follows_edits_on_every_page() {
+    let site = site();
+    site.write(
+        "templates/site_footer_links.html",
+        r#"{% set news = get_section(path=lang ~ "/news/_index.md") %}{% for p in news.pages %}<li class="latest">{{ p.title }}</li>{% endfor %}"#,
+    );
+    site.build_ok();
+    assert!(site.read("culture/c1/index.html").contains("<li class=\"latest\">News 3</li>"));
+    site.write("content/en/news/n3.md", story("News Three", "2026-01-03", ""));
+    let out = site.build_ok();
+    site.assert_same_as_clean_build("a story a partial reads", &out);
+    assert!(site.read("culture/c1/index.html").contains("<li class=\"latest\">News Three</li>"));
+    let out = site.build_ok();
+    site.assert_same_as_clean_build("nothing", &out);
+}
