@@ -485,11 +485,53 @@ fn a_partial_that_queries_the_site_follows_edits_on_every_page() {
         r#"{% set news = get_section(path=lang ~ "/news/_index.md") %}{% for p in news.pages %}<li class="latest">{{ p.title }}</li>{% endfor %}"#,
     );
     site.build_ok();
-    assert!(site.read("culture/c1/index.html").contains("<li class=\"latest\">News 3</li>"));
-    site.write("content/en/news/n3.md", story("News Three", "2026-01-03", ""));
+    assert!(
+        site.read("culture/c1/index.html")
+            .contains("<li class=\"latest\">News 3</li>")
+    );
+    site.write(
+        "content/en/news/n3.md",
+        story("News Three", "2026-01-03", ""),
+    );
     let out = site.build_ok();
     site.assert_same_as_clean_build("a story a partial reads", &out);
-    assert!(site.read("culture/c1/index.html").contains("<li class=\"latest\">News Three</li>"));
+    assert!(
+        site.read("culture/c1/index.html")
+            .contains("<li class=\"latest\">News Three</li>")
+    );
     let out = site.build_ok();
     site.assert_same_as_clean_build("nothing", &out);
+}
+
+/// `featured = true` puts a story in the front page's lead slot (the
+/// home's first page), and the home's `_index.md` gives its title and intro.
+#[test]
+fn featured_stories_lead_the_front_page_and_the_home_file_gives_its_intro() {
+    let site = site();
+    site.write(
+        "content/en/news/n1.md",
+        story("News 1", "2026-01-01", "featured = true\n"),
+    );
+    site.write(
+        "content/en/_index.md",
+        "+++\ntitle = \"The Desk\"\n+++\nOur **front page**.\n",
+    );
+    site.build_ok();
+    let home = site.read("index.html");
+    let lead = &home[home.find("class=\"featured cards\"").expect("a lead slot")..];
+    let lead = &lead[..lead.find("</section>").unwrap()];
+    assert!(
+        lead.contains("News 1") && !lead.contains("News 2"),
+        "{lead}"
+    );
+    assert!(
+        home.contains("<h1>The Desk</h1>") && home.contains("<strong>front page</strong>"),
+        "{home}"
+    );
+    assert!(!site.read("page/2/index.html").contains("featured cards"));
+    assert!(!site.read("fa/index.html").contains("featured cards"));
+    site.write("content/en/news/n1.md", story("News 1", "2026-01-01", ""));
+    let out = site.build_ok();
+    site.assert_same_as_clean_build("featured removed", &out);
+    assert!(!site.read("index.html").contains("featured cards"));
 }

@@ -31,6 +31,9 @@ pub enum ListKind {
     Corrections,
 }
 
+/// The most featured stories a front page shows in its lead slot.
+pub const FEATURED: usize = 3;
+
 /// A paginated list of articles at one URL.
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -110,6 +113,9 @@ pub struct Indexes {
     /// Terms of each article as (index in `taxonomies`, index in its
     /// `terms`), as the article lists them.
     pub article_terms: Vec<Vec<(usize, usize)>>,
+    /// Each language's featured stories on its front page (`featured =
+    /// true`), newest first, at most [`FEATURED`].
+    pub featured: HashMap<String, Vec<usize>>,
     /// Up to three related stories of each article, found when first asked
     /// for (see [`Indexes::related`]).
     related: Vec<OnceLock<Vec<usize>>>,
@@ -143,6 +149,7 @@ pub fn build(site: &Site) -> Indexes {
             }
         }
         ix.listings.extend(part.listings);
+        ix.featured.extend(part.featured);
         ix.taxonomies.extend(part.taxonomies);
         ix.archives.extend(part.archives);
     }
@@ -185,6 +192,12 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         let top = section.split('/').next().unwrap_or("");
         home.sections.is_empty() || home.sections.iter().any(|s| s == top)
     };
+    let featured: Vec<usize> = (dated.iter().copied())
+        .filter(|&i| site.articles[i].featured)
+        .filter(on_home)
+        .take(FEATURED)
+        .collect();
+    ix.featured.insert(lang.code.clone(), featured);
     ix.listings.push(Listing {
         kind: ListKind::Home,
         lang: lang.code.clone(),

@@ -25,6 +25,9 @@ pub enum Reads<'a> {
         page: usize,
         /// The articles shown on this page.
         shown: &'a [usize],
+        /// On a home's first page, its `featured = true` stories (the
+        /// lead slot), newest first.
+        featured: &'a [usize],
         /// The section listed, or the term.
         section: Option<&'a Section>,
         term: Option<(&'a Taxonomy, &'a Term)>,
@@ -70,7 +73,9 @@ impl Reads<'_> {
             Reads::Article { i, related } => {
                 std::iter::once(*i).chain(related.iter().copied()).collect()
             }
-            Reads::List { shown, .. } => shown.to_vec(),
+            Reads::List {
+                shown, featured, ..
+            } => shown.iter().chain(featured.iter()).copied().collect(),
             Reads::Feed { items, .. } => items.clone(),
             _ => Vec::new(),
         }
@@ -274,10 +279,17 @@ impl Plan {
                     let start = ((page - 1) * l.paginate_by).min(l.items.len());
                     let end = (start + l.paginate_by).min(l.items.len());
                     let (section, term) = self.subject(site, l);
+                    let featured = match (&l.kind, page) {
+                        (ListKind::Home, 1) => {
+                            ix.featured.get(&l.lang).map_or(&[][..], Vec::as_slice)
+                        }
+                        _ => &[],
+                    };
                     Reads::List {
                         listing: l,
                         page: *page,
                         shown: &l.items[start..end],
+                        featured,
                         section,
                         term,
                     }

@@ -340,6 +340,7 @@ impl Renderer {
             listing,
             page,
             shown,
+            featured,
             section,
             term,
         } = reads
@@ -352,6 +353,12 @@ impl Renderer {
             .map(|&i| self.value(i).cloned())
             .collect::<Result<_>>()?;
         ctx.insert("paginator", &self.paginator(listing, *page, pages));
+        if matches!(listing.kind, ListKind::Home) {
+            let featured: Vec<Value> = (featured.iter())
+                .map(|&i| self.value(i).cloned())
+                .collect::<Result<_>>()?;
+            ctx.insert("featured", &featured);
+        }
         if listing.feeds {
             ctx.insert(
                 "feed_atom",
