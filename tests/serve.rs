@@ -250,6 +250,13 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
         "content/ru/news/a.md",
         article("Альфа", "2020-01-01", "\"икс\""),
     );
+    // Every page reads a section and a data file through a partial.
+    site.write("data/desk.toml", "editor = \"Leila\"\n");
+    site.write(
+        "templates/site_footer_links.html",
+        r#"{% set news = get_section(path="en/news/_index.md") %}{% for p in news.pages %}<li>{{ p.title }}</li>{% endfor %}{% set desk = load_data(path="data/desk.toml") %}<li>{{ desk.editor }}</li>"#,
+    );
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
     let server = serve(&site);
     let steps: Vec<Box<dyn Fn()>> = vec![
         Box::new(|| {
@@ -285,6 +292,23 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
                 site.root().join("content/en/news/gamma.md"),
             )
             .unwrap();
+        }),
+        Box::new(|| {
+            site.write("data/desk.toml", "editor = \"Dariush\"\n");
+        }),
+        Box::new(|| {
+            site.write("i18n/en.toml", "home = \"Front page\"\n");
+        }),
+        Box::new(|| {
+            let menu = "\n[[languages.en.menu]]\nname = \"Gamma\"\nurl = \"@/en/news/gamma.md\"\nweight = 2\n";
+            site.write("site.toml", format!("{toml}{menu}"));
+        }),
+        Box::new(|| {
+            site.write(
+                "content/en/news/gamma.md",
+                article("Gamma", "2019-05-05", "\"x\", \"y\"")
+                    .replace("+++\ntitle", "+++\nweight = 4\ntitle"),
+            );
         }),
         // Texts only, last, so nothing after hides a stale page: served by
         // patching the model in place. The English page shows the Russian

@@ -535,3 +535,62 @@ fn featured_stories_lead_the_front_page_and_the_home_file_gives_its_intro() {
     site.assert_same_as_clean_build("featured removed", &out);
     assert!(!site.read("index.html").contains("featured cards"));
 }
+
+/// Templates written for Zola, with its query functions and variables,
+/// work as they are once the file is named as bulletin names it (Zola's
+/// `page.html` is bulletin's `article.html`) and paths carry the language.
+#[test]
+fn a_zola_style_theme_works_after_renaming() {
+    let site = site();
+    site.write(
+        "content/fa/news/n1.md",
+        story("خبر", "2026-01-01", "tags = [\"ایران\"]\n"),
+    );
+    site.write(
+        "content/en/news/n1.md",
+        story("News 1", "2026-01-01", "tags = [\"iran\"]\n"),
+    );
+    site.write(
+        "data/links.json",
+        r#"{"links": [{"name": "Archive", "url": "https://archive.example"}]}"#,
+    );
+    site.write(
+        "templates/article.html",
+        r#"<h1>{{ page.title }}</h1>{{ page.content | safe }}
+Language: {{ lang }}
+{% for t in page.translations %}<p class="tr">Translated in {{ t.lang | default(value=config.default_language) }}: {{ t.title }} {{ t.permalink | safe }}</p>
+{% set translated_page = get_page(path=t.path) %}<div class="tr-body">{{ translated_page.content | safe }}</div>
+{% endfor %}{% for taxo_kind, items in page.taxonomies %}{% set taxo = get_taxonomy(kind=taxo_kind, lang=lang) %}<p class="taxo">{{ taxo.name }} {{ taxo.items | length }}</p>{% endfor %}"#,
+    );
+    site.write(
+        "templates/section.html",
+        r#"{% set news = get_section(path="en/news/_index.md") %}<h1>{{ news.title }}</h1>
+{% for page in news.pages %}<a href="{{ page.permalink | safe }}">{{ page.title }}</a>{% endfor %}
+<link rel="stylesheet" href="{{ get_url(path='style.css') }}">
+{% set data = load_data(path="data/links.json") %}{% for l in data.links %}<a class="ext" href="{{ l.url }}">{{ l.name }}</a>{% endfor %}"#,
+    );
+    site.build_ok();
+    let page = site.read("news/n1/index.html");
+    assert!(
+        page.contains("<p class=\"tr\">Translated in fa: خبر https://example.org/fa/news/n1/</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<div class=\"tr-body\"><p>Text of خبر.</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<p class=\"taxo\">tags 1</p>"), "{page}");
+    let section = site.read("culture/index.html");
+    assert!(
+        section.contains("<a href=\"https://example.org/news/n3/\">News 3</a>"),
+        "{section}"
+    );
+    assert!(
+        section.contains("href=\"https://example.org/style."),
+        "{section}"
+    );
+    assert!(
+        section.contains("<a class=\"ext\" href=\"https://archive.example\">Archive</a>"),
+        "{section}"
+    );
+}

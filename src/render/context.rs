@@ -24,6 +24,9 @@ pub struct TranslationValue {
     pub title: String,
     pub url: String,
     pub permalink: String,
+    /// Its file under `content/`, as `get_page(path=…)` takes it (Zola's
+    /// `translations[].path`).
+    pub path: String,
 }
 
 /// A newer version of the story in another language: its fields, and
@@ -46,6 +49,7 @@ fn version(site: &Site, j: usize) -> TranslationValue {
         title: other.title.clone(),
         url: config.relative_url(&site.paths[j]),
         permalink: config.absolute_url(&site.paths[j]),
+        path: other.content_path.clone(),
     }
 }
 
