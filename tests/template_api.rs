@@ -291,6 +291,8 @@ fn query_functions_read_the_site_and_pages_follow_what_they_read() {
 {% set desk = load_data(path="data/desk.toml") %}<p id="data">{{ desk.editor }} {{ desk.bureaus[0].city }}</p>
 {% set fig = load_data(path="data/figures.csv") %}<p id="csv">{{ fig.headers[1] }} {{ fig.records[0][1] }}</p>
 {% set tags = get_taxonomy(kind="tags") %}<p id="tax">{{ tags.items | length }}</p>
+{% set iran = get_taxonomy_term(kind="tags", term="iran", lang="en") %}<p id="term">{{ iran.name }} {{ iran.count }} {% for p in iran.pages %}{{ p.title }}{% endfor %}</p>
+<p id="now">{{ now() | date(format="year") }}</p>
 {% endblock intro %}"#,
     );
     site.write(
@@ -315,6 +317,7 @@ fn query_functions_read_the_site_and_pages_follow_what_they_read() {
     assert!(home.contains("<p id=\"data\">Leila Tehran</p>"), "{home}");
     assert!(home.contains("<p id=\"csv\">visitors 1200</p>"), "{home}");
     assert!(home.contains("<p id=\"tax\">1</p>"), "{home}");
+    assert!(home.contains("<p id=\"term\">iran 1 News 1</p>"), "{home}");
 
     // Each edit reaches the pages that read it, and nothing else differs.
     let edits: [(&str, &str, String); 4] = [
@@ -350,6 +353,7 @@ fn query_functions_read_the_site_and_pages_follow_what_they_read() {
         "{home}"
     );
     assert!(home.contains("News One <p>Text of News One.</p>"), "{home}");
+    assert!(home.contains("<p id=\"term\">iran 1 News One</p>"), "{home}");
     // A no-change build keeps every page.
     let out = site.build_ok();
     assert!(out.contains("(0 written"), "{out}");

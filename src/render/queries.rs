@@ -290,30 +290,21 @@ impl Renderer {
                     other: Fingerprint::new().with(t).value(),
                 }
             }
-            Query::Term { .. } | Query::Url { .. } | Query::Now { .. } => {
-                let answer = self.make_answer(query)?;
-                // A term's stories are hashed as stories, the rest whole.
-                let articles = match query {
-                    Query::Term { kind, term, lang } => (self.taxonomy(kind, lang)?.terms.iter())
-                        .find(|x| &x.name == term || &x.slug == term)
-                        .map(|x| x.items.clone())
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                let other = match query {
-                    Query::Term { kind, term, lang } => Fingerprint::new()
-                        .with(
-                            &self
-                                .taxonomy(kind, lang)?
-                                .terms
-                                .iter()
-                                .find(|x| &x.name == term || &x.slug == term),
-                        )
-                        .value(),
-                    _ => Fingerprint::new().with(&answer.to_string()).value(),
-                };
-                Reads { articles, other }
+            // A term's stories are hashed as stories, the rest whole.
+            Query::Term { kind, term, lang } => {
+                let found = (self.taxonomy(kind, lang)?.terms.iter())
+                    .find(|x| &x.name == term || &x.slug == term);
+                Reads {
+                    articles: found.map(|x| x.items.clone()).unwrap_or_default(),
+                    other: Fingerprint::new().with(&found).value(),
+                }
             }
+            Query::Url { .. } | Query::Now { .. } => Reads {
+                articles: Vec::new(),
+                other: Fingerprint::new()
+                    .with(&self.make_answer(query)?.to_string())
+                    .value(),
+            },
             Query::Data { path, format } => Reads {
                 articles: Vec::new(),
                 other: Fingerprint::new()
