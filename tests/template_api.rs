@@ -353,7 +353,10 @@ fn query_functions_read_the_site_and_pages_follow_what_they_read() {
         "{home}"
     );
     assert!(home.contains("News One <p>Text of News One.</p>"), "{home}");
-    assert!(home.contains("<p id=\"term\">iran 1 News One</p>"), "{home}");
+    assert!(
+        home.contains("<p id=\"term\">iran 1 News One</p>"),
+        "{home}"
+    );
     // A no-change build keeps every page.
     let out = site.build_ok();
     assert!(out.contains("(0 written"), "{out}");
