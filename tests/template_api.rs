@@ -237,6 +237,21 @@ fn stories_are_listed_by_author_with_a_bio_page() {
     );
     let fa = site.read("fa/authors/سارا-کریمی/index.html");
     assert!(fa.contains("سارا از تهران"), "{fa}");
+    // The taxonomy's own name in a language, from its file.
+    site.write(
+        "content/fa/authors/_index.md",
+        "+++\ntitle = \"نویسندگان\"\n+++\n",
+    );
+    let out = site.build_ok();
+    site.assert_same_as_clean_build("a taxonomy's file", &out);
+    assert!(
+        site.read("fa/authors/index.html")
+            .contains("<h1>نویسندگان</h1>")
+    );
+    assert!(
+        site.read("fa/authors/سارا-کریمی/index.html")
+            .contains("نویسندگان: <bdi>سارا کریمی</bdi>")
+    );
 }
 
 /// A site template replaces one block of the theme's `base.html` and

@@ -70,6 +70,8 @@ pub struct Term {
 pub struct Taxonomy {
     pub lang: String,
     pub name: String,
+    /// Its display name from its file, if it has one.
+    pub title: Option<String>,
     pub path: String,
     /// By name.
     pub terms: Vec<Term>,
@@ -311,9 +313,12 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
                 feeds: true,
             });
         }
+        let file = site.term_file(&lang.code, taxonomy, "");
         ix.taxonomies.push(Taxonomy {
             lang: lang.code.clone(),
             name: taxonomy.clone(),
+            // Its name in this language, from `content/<lang>/<taxonomy>/_index.md`.
+            title: file.and_then(|f| f.meta.as_ref()?.title.clone()),
             path,
             terms,
         });

@@ -241,6 +241,16 @@ impl Renderer {
         }
     }
 
+    /// A taxonomy's name in its language: its file's title, else the
+    /// theme string `taxonomy.<name>`.
+    fn taxonomy_title(&self, t: &Taxonomy) -> String {
+        (t.title.clone()).unwrap_or_else(|| {
+            self.theme
+                .strings
+                .get(&t.lang, &format!("taxonomy.{}", t.name))
+        })
+    }
+
     /// `taxonomy` on a taxonomy's page: its terms with counts.
     fn taxonomy_value(&self, t: &Taxonomy) -> serde_json::Value {
         let terms: Vec<serde_json::Value> = t
@@ -256,7 +266,8 @@ impl Renderer {
             })
             .collect();
         serde_json::json!({
-            "name": t.name, "url": self.site.config.relative_url(&t.path), "terms": terms,
+            "name": t.name, "title": self.taxonomy_title(t),
+            "url": self.site.config.relative_url(&t.path), "terms": terms,
         })
     }
 
@@ -388,7 +399,7 @@ impl Renderer {
             (ListKind::Term { .. }, _, Some((t, term))) => {
                 ctx.insert(
                     "taxonomy",
-                    &serde_json::json!({ "name": t.name, "url": config.relative_url(&t.path) }),
+                    &serde_json::json!({ "name": t.name, "title": self.taxonomy_title(t), "url": config.relative_url(&t.path) }),
                 );
                 let mut value = serde_json::json!({ "name": term.name, "slug": term.slug, "url": term.url, "count": term.items.len() });
                 // Its file (an author's bio, photo and links).
