@@ -133,6 +133,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let writer = Writer::new(&output_dir)?;
     let previous = load_record(&options.root, &output_dir);
     let (site, rendering) = render_site(options, config, &writer, previous)?;
+    if site.config.search {
+        let last = load_search(&options.root, &output_dir);
+        let records = crate::search::records(&site).map_err(|e| e.relative_to(&options.root))?;
+        let made = crate::search::publish(&records, &writer, last)?;
+        crate::profile::stage("search indexed");
+        save_search(&options.root, &output_dir, &made);
+    }
     let written = writer.commit()?;
     // What the output was built for, for `bulletin deploy`'s check.
     let built_for = output_dir.join(crate::output::BUILT_FOR);
@@ -155,11 +162,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
 
 /// Where the record for the output folder `output` is kept.
 fn record_file(root: &Path, output: &Path) -> PathBuf {
-    let key = crate::fingerprint::Fingerprint::new()
-        .with(&output.to_string_lossy().as_ref())
-        .value();
     root.join(crate::images::CACHE_DIR)
-        .join(format!("resized-{key:016x}.bin"))
+        .join(format!("resized-{:016x}.bin", output_key(output)))
+}
+
+fn output_key(output: &Path) -> u64 {
+    crate::fingerprint::Fingerprint::new()
+        .with(&output.to_string_lossy().as_ref())
+        .value()
+}
+
+/// Where what the last build into `output` indexed for search is kept.
+fn search_file(root: &Path, output: &Path) -> PathBuf {
+    root.join(".bulletin-cache")
+        .join(format!("search-{:016x}.json", output_key(output)))
+}
+
+fn load_search(root: &Path, output: &Path) -> Option<crate::search::Made> {
+    let bytes = std::fs::read(search_file(root, output)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Keeps `made` for the next build (a cache that cannot be written only
+/// costs the next build an index).
+fn save_search(root: &Path, output: &Path, made: &crate::search::Made) {
+    let file = search_file(root, output);
+    if load_search(root, output).as_ref() == Some(made) {
+        return;
+    }
+    let _ = std::fs::create_dir_all(root.join(".bulletin-cache"));
+    if let Ok(bytes) = serde_json::to_vec(made) {
+        let tmp = file.with_extension("tmp");
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, &file);
+        }
+    }
 }
 
 /// The record of the last build into `output`, if one was kept.

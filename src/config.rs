@@ -104,6 +104,9 @@ struct RawConfig {
     images: ImagesConfig,
     #[serde(default)]
     home: HomeConfig,
+    /// `search = false`: no search index, page or box.
+    #[serde(default = "yes")]
+    search: bool,
     #[serde(default)]
     extra: toml::Table,
     /// `[deploy]`, read by `bulletin deploy` alone (see
@@ -113,6 +116,9 @@ struct RawConfig {
     deploy: toml::Table,
 }
 
+fn yes() -> bool {
+    true
+}
 fn default_language() -> String {
     "en".into()
 }
@@ -314,6 +320,8 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub images: ImagesConfig,
     pub home: HomeConfig,
+    /// Whether the site has search (`search = false` turns it off).
+    pub search: bool,
     pub extra: toml::Table,
     /// Where it was read from and its text, so that later stages can place
     /// their errors about it (a taxonomy that clashes with a front-matter
@@ -537,6 +545,7 @@ impl Config {
             feeds: raw.feeds,
             images: raw.images,
             home: raw.home,
+            search: raw.search,
             extra: raw.extra,
             source: Source {
                 path: path.to_path_buf(),

@@ -26,6 +26,7 @@ pub mod output;
 pub mod plan;
 pub mod profile;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -35,6 +35,7 @@ fn edit_value(key: &str) -> Option<&'static str> {
         "weight" => "weight = 3",
         "kind" => "kind = \"page\"",
         "featured" => "featured = true",
+        "noindex" => "noindex = true",
         "extra" => "[extra]\ncolour = \"red\"",
         "corrections" => {
             "[[corrections]]\ndate = 2020-01-02 10:00\ntext = \"A name was misspelt.\""

@@ -170,6 +170,8 @@ pub struct FrontMatter {
     pub kind: Option<Kind>,
     /// On the front page's lead slot.
     pub featured: bool,
+    /// Kept out of the search index and from search engines.
+    pub noindex: bool,
     pub extra: Option<serde_json::Value>,
     /// Filled from the configured taxonomy keys.
     #[serde(skip)]
@@ -564,6 +566,7 @@ mod tests {
                 "weight",
                 "kind",
                 "featured",
+                "noindex",
                 "extra"
             ]
         );

@@ -119,6 +119,8 @@ pub struct Article {
     pub is_page: bool,
     /// `featured = true`: the front page's lead.
     pub featured: bool,
+    /// `noindex = true`: out of the search index, and a robots `noindex`.
+    pub noindex: bool,
     /// The shortcodes its Markdown calls, in order (bodies' calls after
     /// their call), for the checks and fingerprints that need no render.
     pub shortcodes: Vec<ShortcodeUse>,
@@ -1168,6 +1170,7 @@ fn load_article(root: &Path, file: File, config: &Config, budget: &TextBudget) -
         weight: fm.weight,
         is_page,
         featured: fm.featured,
+        noindex: fm.noindex,
         extra: fm.extra.unwrap_or(serde_json::Value::Null),
         body,
         body_offset,

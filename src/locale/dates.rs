@@ -303,6 +303,11 @@ impl LocalDates {
         }
     }
 
+    /// This language's digits, 0 to 9.
+    pub fn digits(&self) -> &[char; 10] {
+        &self.digits
+    }
+
     /// A whole number in this language's digits, without grouping.
     pub fn number(&self, n: i64) -> String {
         self.plain_number.format(&Decimal::from(n)).to_string()

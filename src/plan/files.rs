@@ -138,14 +138,25 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
     // One per language: `404.html` at the root is the host's (the
     // default language's), `fa/404.html` the Persian one (served for
     // `/fa/…` by hosts that look for it, and by `bulletin serve`).
+    // And a search page per language, `/search/`, `/fa/search/`.
     for l in &site.config.languages {
         let path = format!("{}/404.html", l.prefix);
         files.push((
             path.trim_start_matches('/').to_string(),
-            Recipe::NotFound {
+            Recipe::Fixed {
                 lang: l.code.clone(),
+                template: "404.html",
             },
         ));
+        if site.config.search {
+            files.push((
+                file_for(&format!("{}/{}/", l.prefix, crate::site::SEARCH)),
+                Recipe::Fixed {
+                    lang: l.code.clone(),
+                    template: "search.html",
+                },
+            ));
+        }
     }
     for (from, to, lang) in redirect_targets(site, &plan.ix)? {
         files.push((file_for(&from), Recipe::Redirect { to, lang }));

@@ -70,9 +70,11 @@ pub enum Recipe {
         listing: usize,
         template: &'static str,
     },
-    /// A language's 404 page.
-    NotFound {
+    /// A language's page made from a template alone: `404.html`,
+    /// `search.html`.
+    Fixed {
         lang: String,
+        template: &'static str,
     },
     Redirect {
         to: String,
@@ -146,7 +148,9 @@ impl Plan {
             Recipe::Feed { listing, template } => {
                 format!("the {template} feed of {}", self.ix.listings[*listing].path)
             }
-            Recipe::NotFound { lang } => format!("the 404 page ({lang})"),
+            Recipe::Fixed { lang, template } => {
+                format!("the {} page ({lang})", template.trim_end_matches(".html"))
+            }
             Recipe::Manifest => "the web manifest".into(),
             Recipe::SitemapPart(_) | Recipe::SitemapIndex => "the sitemap".into(),
             Recipe::Robots => "robots.txt".into(),

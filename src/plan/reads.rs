@@ -41,9 +41,10 @@ pub enum Reads<'a> {
         section: Option<&'a Section>,
         term: Option<(&'a Taxonomy, &'a Term)>,
     },
-    /// A language's 404 page.
-    NotFound {
+    /// A language's page made from a template alone.
+    Fixed {
         lang: &'a str,
+        template: &'static str,
     },
     Redirect {
         to: &'a str,
@@ -113,7 +114,7 @@ impl Reads<'_> {
                 term.hash(h);
             }
             Reads::Redirect { to, lang } => (to, lang).hash(h),
-            Reads::NotFound { lang } => lang.hash(h),
+            Reads::Fixed { lang, template } => (lang, template).hash(h),
             Reads::SitemapPart(pages) => {
                 for p in *pages {
                     (&p.path, &p.lang, p.lastmod.as_ref().map(|d| d.timestamp())).hash(h);
@@ -296,8 +297,9 @@ impl Plan {
                 }
                 Job::Taxonomy(n) => Reads::Taxonomy(&ix.taxonomies[*n]),
                 Job::Archive(n) => Reads::Archive(&ix.archives[*n]),
-                Job::Other => Reads::NotFound {
+                Job::Other => Reads::Fixed {
                     lang: &self.pages[*p].lang,
+                    template: "404.html",
                 },
             },
             Recipe::Feed { listing, template } => {
@@ -311,7 +313,7 @@ impl Plan {
                     term,
                 }
             }
-            Recipe::NotFound { lang } => Reads::NotFound { lang },
+            Recipe::Fixed { lang, template } => Reads::Fixed { lang, template },
             Recipe::Redirect { to, lang } => Reads::Redirect { to, lang },
             Recipe::Static(name) => Reads::Static(name),
             Recipe::Manifest => Reads::Manifest,

@@ -114,6 +114,8 @@ pub struct PageValue<'a> {
     pub kind: &'static str,
     /// `featured = true`.
     pub featured: bool,
+    /// `noindex = true`: out of search.
+    pub noindex: bool,
     pub word_count: usize,
     pub reading_time: usize,
     /// The month archive this article is listed in.
@@ -541,6 +543,7 @@ pub fn page_value(site: &Site, ix: &Indexes, i: usize, rendered: &Rendered) -> V
         weight: a.weight,
         kind: if a.is_page { "page" } else { "story" },
         featured: a.featured,
+        noindex: a.noindex,
         word_count: rendered.words,
         reading_time: rendered.words.div_ceil(200).max(1),
         month_archive: ix.article_month[i].as_ref().map(|p| config.relative_url(p)),

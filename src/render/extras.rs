@@ -38,16 +38,23 @@ impl Renderer {
                 self.render_page(info, &versions, &reads)
             }
             (_, reads @ Reads::Feed { .. }) => self.feed(&reads, path),
-            (_, Reads::NotFound { lang }) => {
+            (_, Reads::Fixed { lang, template }) => {
+                let site_path = match path.strip_suffix("index.html") {
+                    Some(folder) => format!("/{folder}"),
+                    None => format!("/{path}"),
+                };
                 let info = PageInfo {
                     job: Job::Other,
                     lang: lang.to_string(),
-                    path: format!("/{path}"),
+                    path: site_path,
                     lastmod: None,
                 };
                 let mut ctx = self.base_context(&info, &Default::default());
-                ctx.insert("page_kind", "404");
-                self.render_file("404.html", &ctx, path)
+                ctx.insert("page_kind", template.trim_end_matches(".html"));
+                if let Some(local) = self.dates.get(lang) {
+                    ctx.insert("digits", &local.digits().iter().collect::<String>());
+                }
+                self.render_file(template, &ctx, path)
             }
             (_, Reads::Redirect { to, lang }) => {
                 let mut ctx = Context::new();

@@ -129,6 +129,12 @@ impl Renderer {
             "archive_url",
             &config.relative_url(&format!("{prefix}/archive/")),
         );
+        if config.search {
+            ctx.insert(
+                "search_url",
+                &config.relative_url(&format!("{prefix}/{}/", crate::site::SEARCH)),
+            );
+        }
         ctx.insert(
             "corrections_url",
             &config.relative_url(&format!("{prefix}/{}/", crate::site::CORRECTIONS)),

@@ -12,7 +12,7 @@ mod watch;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -54,6 +54,10 @@ pub struct Model {
     /// Output path → number of the file in the renderer.
     numbers: Arc<HashMap<String, usize>>,
     made: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
+    /// The search index of this model, made on the first request for one
+    /// of its files (so it follows every edit, and costs nothing until a
+    /// search is made).
+    search: OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>,
 }
 
 impl Model {
@@ -67,6 +71,7 @@ impl Model {
             renderer,
             numbers: Arc::new(numbers),
             made: Mutex::default(),
+            search: OnceLock::new(),
         }
     }
 
@@ -95,12 +100,19 @@ impl Model {
             renderer: self.renderer.patched(next),
             numbers: Arc::clone(&self.numbers),
             made: Mutex::default(),
+            search: OnceLock::new(),
         })
     }
 
     /// Whether the site has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.numbers.contains_key(path) || self.renderer.has_resized(path)
+        self.numbers.contains_key(path) || self.renderer.has_resized(path) || self.is_search(path)
+    }
+
+    fn is_search(&self, path: &str) -> bool {
+        self.renderer.site().config.search
+            && path.starts_with(crate::search::FOLDER)
+            && path[crate::search::FOLDER.len()..].starts_with('/')
     }
 
     /// The file at `path`, made now if no request made it before; `None`
@@ -108,6 +120,20 @@ impl Model {
     pub fn file(&self, path: &str) -> Option<crate::error::Result<Arc<Vec<u8>>>> {
         match self.numbers.get(path) {
             Some(&n) => Some(self.make(n)),
+            None if self.is_search(path) => {
+                let index = self.search.get_or_init(|| {
+                    let records = crate::search::records(self.renderer.site());
+                    let files = records.and_then(|r| crate::search::index(&r));
+                    let files = files.map_err(|e| e.to_string())?;
+                    Ok((files.into_iter())
+                        .map(|(path, bytes)| (path, Arc::new(bytes)))
+                        .collect())
+                });
+                match index {
+                    Ok(files) => files.get(path).cloned().map(Ok),
+                    Err(e) => Some(Err(crate::error::Error::msg(e.clone()))),
+                }
+            }
             // A size a page asked `resize_image` for, made on its first request.
             None => self.renderer.resized(path).map(|r| r.map(Arc::new)),
         }

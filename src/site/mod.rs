@@ -424,6 +424,9 @@ fn photo_sources(
 /// The folder of each language's corrections page: `/fa/corrections/`.
 pub const CORRECTIONS: &str = "corrections";
 
+/// The folder of each language's search page: `/fa/search/`.
+pub const SEARCH: &str = "search";
+
 /// An error for each section folder whose URL is one the site makes for
 /// itself: a taxonomy's (`tags/`), the archive's or the corrections page's.
 fn reserved_sections(
@@ -440,6 +443,8 @@ fn reserved_sections(
             "the date archive".to_string()
         } else if top == CORRECTIONS {
             "the corrections page".to_string()
+        } else if top == SEARCH && config.search {
+            "the search page".to_string()
         } else {
             continue;
         };

@@ -62,9 +62,9 @@ const browser = await chromium.launch({
 });
 
 const pages = {
-  en: { home: "/", article: "/news/press-agencies-agree-to-exchange-correspondents/", term: "/tags/film/", archive: "/archive/", month: "/2018/07/", corrected: "/culture/calligraphy-exhibition/", corrections: "/corrections/" },
-  fa: { home: "/fa/", article: "/fa/news/تبادل-خبرنگار/", term: "/fa/tags/فیلم/", archive: "/fa/archive/", month: "/fa/1397/04/", corrected: "/fa/culture/calligraphy-exhibition/", corrections: "/fa/corrections/" },
-  ru: { home: "/ru/", article: "/ru/news/press-agencies-exchange/", term: "/ru/tags/выставки/", archive: "/ru/archive/", month: "/ru/2018/07/", corrected: "/ru/culture/calligraphy-exhibition/", corrections: "/ru/corrections/" },
+  en: { home: "/", article: "/news/press-agencies-agree-to-exchange-correspondents/", term: "/tags/film/", archive: "/archive/", month: "/2018/07/", corrected: "/culture/calligraphy-exhibition/", corrections: "/corrections/", search: "/search/" },
+  fa: { home: "/fa/", article: "/fa/news/تبادل-خبرنگار/", term: "/fa/tags/فیلم/", archive: "/fa/archive/", month: "/fa/1397/04/", corrected: "/fa/culture/calligraphy-exhibition/", corrections: "/fa/corrections/", search: "/fa/search/" },
+  ru: { home: "/ru/", article: "/ru/news/press-agencies-exchange/", term: "/ru/tags/выставки/", archive: "/ru/archive/", month: "/ru/2018/07/", corrected: "/ru/culture/calligraphy-exhibition/", corrections: "/ru/corrections/", search: "/ru/search/" },
 };
 
 async function open(path, viewport = { width: 1280, height: 900 }) {
@@ -191,6 +191,75 @@ try {
     await page.waitForSelector(".embed-facade iframe", { timeout: 3000 }).catch(() => {});
     const frame = await page.evaluate(() => document.querySelector(".embed-facade iframe")?.src || "");
     check(`${lang} ${path}: a click plays the video from youtube-nocookie.com`, frame.startsWith("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"), frame);
+    await context.close();
+  }
+
+  // Search: queries typed as readers type them find the stories, in each
+  // language's index, with the first query's download and time bounded.
+  const searches = [
+    { lang: "fa", path: "/fa/search/", query: "ديجيتال ميكنند", expect: "/fa/news/", what: "Arabic letters, no ZWNJ" },
+    { lang: "fa", path: "/fa/search/", query: "فيلمهاي خبري", expect: "/fa/news/", what: "Arabic yeh, joined plural" },
+    { lang: "fa", path: "/fa/search/", query: "می شود", expect: "/fa/culture/", what: "a space for the ZWNJ" },
+    { lang: "fa", path: "/fa/search/", query: "۱۴۰۰", expect: "/fa/culture/", what: "a year in Persian digits" },
+    { lang: "en", path: "/search/", query: "۲۰۲۱", expect: "/culture/", what: "a year in Persian digits on the English page" },
+    { lang: "ru", path: "/ru/search/", query: "репортеры", expect: "/ru/news/press-agencies-exchange/", what: "е for ё, another case" },
+  ];
+  for (const s of searches) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}${encodeURI(s.path)}?q=${encodeURIComponent(s.query)}`, { waitUntil: "load" });
+    let hrefs = [];
+    try {
+      await page.waitForFunction(() => window.bulletinSearch, null, { timeout: 10000 });
+      hrefs = await page.evaluate(() => [...document.querySelectorAll(".search-results h2 a")].map((a) => decodeURI(new URL(a.href).pathname)));
+    } catch {}
+    const name = `${s.lang} search «${s.query}» (${s.what})`;
+    check(`${name}: finds a story under ${s.expect}`, hrefs.some((h) => h.startsWith(s.expect)), `${JSON.stringify(hrefs)} ${errors.join(" ")}`);
+    const shown = await page.evaluate(() => {
+      const li = document.querySelector(".search-results li");
+      return {
+        status: document.querySelector(".search-status").textContent,
+        mark: !!li?.querySelector(".excerpt mark"),
+        date: li?.querySelector("time")?.textContent || "",
+        dir: li ? getComputedStyle(li).direction : "",
+        downloaded: performance.getEntriesByType("resource").filter((r) => r.name.includes("/pagefind/") || r.name.includes("search.")).reduce((n, r) => n + (r.encodedBodySize || r.transferSize || 0), 0),
+        chunksAt: Math.max(0, ...performance.getEntriesByType("resource").filter((r) => /\.pf_(index|fragment|filter|meta)$/.test(r.name)).map((r) => r.responseEnd)),
+        shownAt: window.bulletinSearch?.shown || 0,
+      };
+    });
+    check(`${name}: a highlighted excerpt, the date and the count announced`, shown.mark && shown.date && /[0-9۰-۹]/.test(shown.status), JSON.stringify(shown));
+    check(`${name}: results read ${s.lang === "fa" ? "right to left" : "left to right"}`, shown.dir === (s.lang === "fa" ? "rtl" : "ltr"), shown.dir);
+    check(`${name}: the first query downloads at most 300 KB`, shown.downloaded > 0 && shown.downloaded <= 300 * 1024, `${shown.downloaded} bytes`);
+    check(`${name}: results shown within 100 ms of the index chunks arriving`, shown.shownAt > 0 && shown.shownAt - shown.chunksAt <= 100, `${Math.round(shown.shownAt - shown.chunksAt)} ms`);
+    if (s.lang === "fa" && s.query.startsWith("ديجيتال")) {
+      await page.screenshot({ path: join(shots, "fa-search.mobile.png") });
+    }
+    await context.close();
+  }
+  {
+    // Filters: the year list is the language's, and choosing one narrows.
+    const { page, context } = await open("/fa/search/");
+    await page.waitForFunction(() => document.querySelector("select[name=year]").options.length > 1, null, { timeout: 10000 }).catch(() => {});
+    const years = await page.evaluate(() => [...document.querySelector("select[name=year]").options].map((o) => o.value).filter(Boolean));
+    check("fa search: the year filter lists Solar Hijri years in Persian digits", years.length > 0 && years.every((y) => /^[۰-۹]{4}$/.test(y)), JSON.stringify(years));
+    await page.selectOption("select[name=year]", "۱۴۰۰");
+    await page.waitForFunction(() => document.querySelectorAll(".search-results li").length > 0, null, { timeout: 5000 }).catch(() => {});
+    const hrefs = await page.evaluate(() => [...document.querySelectorAll(".search-results h2 a")].map((a) => decodeURI(new URL(a.href).pathname)));
+    check("fa search: the year ۱۴۰۰ alone lists that year's stories", hrefs.length > 0 && hrefs.every((h) => h.startsWith("/fa/")), JSON.stringify(hrefs));
+    // The masthead box sends its query to the search page.
+    await page.fill("#masthead-q", "فیلم");
+    await Promise.all([page.waitForNavigation(), page.press("#masthead-q", "Enter")]);
+    check("the masthead search box opens the search page with the query", decodeURIComponent(page.url()).includes("/fa/search/?q=فیلم"), page.url());
+    await context.close();
+  }
+  {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/ru/search/?q=test`, { waitUntil: "load" });
+    const message = await page.isVisible(".search-noscript");
+    check("with JavaScript off, the search page says so", message);
     await context.close();
   }
 

@@ -1,0 +1,262 @@
+//! Search: a static index per language under `pagefind/`, made with
+//! Pagefind's library from the site model (not from rendered pages, so a
+//! build that keeps its pages need not render them to index them).
+//!
+//! Each published story and page is one record: its title, standfirst,
+//! date (in the language's calendar and digits) and text, folded as
+//! [`fold::fold`] says, with its section, tags and year as filters. Left
+//! out: drafts, embargoed stories (serve and `--future` show them),
+//! `noindex = true`. The index is made again only when a record or the
+//! languages change: its fingerprint and file list are kept in
+//! `.bulletin-cache/`, and the files of the last build are kept as they are.
+
+pub mod fold;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
+use crate::locale::dates::{DateFormat, SiteDates, day_in, time_zone, year_month};
+use crate::render::{Output, Sink};
+use crate::site::Site;
+
+/// The folder of the index in the output, and the site path of its script.
+pub const FOLDER: &str = "pagefind";
+
+/// One searchable story or page.
+#[derive(Debug, Clone, Hash)]
+pub struct Record {
+    /// Site path, without the base path (Pagefind's script adds it).
+    pub url: String,
+    pub lang: String,
+    pub content: String,
+    pub meta: BTreeMap<String, String>,
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// What the last build indexed: its fingerprint and the files it made.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Made {
+    pub fingerprint: u64,
+    pub files: Vec<String>,
+}
+
+/// Every record of the site, in the order of `site.articles`.
+pub fn records(site: &Site) -> Result<Vec<Record>> {
+    let config = &site.config;
+    let dates = SiteDates::new(&config.languages).map_err(Error::msg)?;
+    let sections: HashMap<(&str, &str), String> = (site.sections.iter())
+        .map(|s| {
+            (
+                (s.lang.as_str(), s.name.as_str()),
+                crate::plan::section_title(s),
+            )
+        })
+        .collect();
+    let searchable: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| {
+            let a = &site.articles[i];
+            !a.draft && !a.noindex && site.embargoed_until(i).is_none()
+        })
+        .collect();
+    searchable
+        .par_iter()
+        .map(|&i| {
+            let a = &site.articles[i];
+            let lang = config.language(&a.lang).expect("configured");
+            let local = dates.get(&a.lang).expect("every language has dates");
+            let digits = local.digits();
+            let mut meta = BTreeMap::from([("title".to_string(), a.title.clone())]);
+            let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut head = a.title.clone();
+            if let Some(date) = &a.date {
+                let zone = time_zone(&lang.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+                let day = day_in(date, &zone);
+                let shown = local.format(day, DateFormat::Long);
+                head.push_str(" · ");
+                head.push_str(&shown);
+                meta.insert("date".into(), shown);
+                meta.insert("datetime".into(), crate::locale::dates::rfc3339(date));
+                let year = year_month(day, lang.calendar).0;
+                filters.insert("year".into(), vec![local.number(i64::from(year))]);
+            }
+            if let Some(title) = sections.get(&(a.lang.as_str(), a.section.as_str())) {
+                meta.insert("section".into(), title.clone());
+                filters.insert("section".into(), vec![title.clone()]);
+            }
+            if let Some(tags) = a.taxonomies.get("tags").filter(|t| !t.is_empty()) {
+                filters.insert("tag".into(), tags.clone());
+            }
+            let mut text = head;
+            text.push_str(". ");
+            if let Some(d) = &a.description {
+                text.push_str(d);
+                text.push(' ');
+            }
+            text.push_str(&plain_text(a, &site.root)?);
+            Ok(Record {
+                url: site.paths[i].clone(),
+                lang: a.lang.clone(),
+                content: fold::fold(&text, digits),
+                meta,
+                filters,
+            })
+        })
+        .collect()
+}
+
+/// The words of an article, without markup: Markdown's text and code,
+/// shortcode bodies, a wire story's paragraphs.
+fn plain_text(a: &crate::content::Article, root: &Path) -> Result<String> {
+    use crate::content::Body;
+    let mut out = String::new();
+    match &a.body {
+        Body::Plain(blocks) => {
+            for b in blocks {
+                let (crate::content::wire::Block::Paragraph(t)
+                | crate::content::wire::Block::Heading(t)) = b;
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+        Body::Markdown { .. } => {
+            let text = a.markdown(root)?;
+            let parts = crate::content::shortcodes::parse(&text).ok().flatten();
+            match parts {
+                Some(parts) => markdown_parts(&text, &parts, &mut out),
+                None => markdown_words(&text, &mut out),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The words of the Markdown between shortcode calls, and of their bodies.
+fn markdown_parts(text: &str, parts: &[crate::content::shortcodes::Part], out: &mut String) {
+    use crate::content::shortcodes::Part;
+    for part in parts {
+        match part {
+            Part::Text(range) => markdown_words(&text[range.clone()], out),
+            Part::Literal(s) => markdown_words(s, out),
+            Part::Call(call) => {
+                if let Some((body, _)) = &call.body {
+                    markdown_parts(text, body, out);
+                }
+            }
+        }
+    }
+}
+
+fn markdown_words(markdown: &str, out: &mut String) {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+            | Event::End(TagEnd::CodeBlock | TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+}
+
+/// A fingerprint of `records`: the index is made again when it changes.
+pub fn fingerprint(records: &[Record]) -> u64 {
+    // A new bulletin may index differently (another Pagefind, other folds).
+    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION"));
+    for r in records {
+        f = f.with(r);
+    }
+    f.value()
+}
+
+/// Hands `sink` the index of `records`: the last build's files if nothing
+/// changed (`last`), else a new index. Returns what was made.
+pub fn publish(records: &[Record], sink: &dyn Sink, last: Option<Made>) -> Result<Made> {
+    let fingerprint = fingerprint(records);
+    if let Some(last) = last
+        && last.fingerprint == fingerprint
+        && !last.files.is_empty()
+        && last.files.iter().all(|p| sink.reuse(p, fingerprint))
+    {
+        return Ok(last);
+    }
+    let files = index(records)?;
+    let mut made = Made {
+        fingerprint,
+        files: Vec::with_capacity(files.len()),
+    };
+    for (path, bytes) in files {
+        made.files.push(path.clone());
+        sink.put(Output {
+            path,
+            bytes,
+            fingerprint: Some(fingerprint),
+        })?;
+    }
+    Ok(made)
+}
+
+fn fail(e: impl std::fmt::Display) -> Error {
+    Error::msg(format!("the search index could not be made: {e}"))
+}
+
+/// Pagefind's files for `records`, as (path under the output, bytes).
+pub fn index(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
+    // Pagefind's interface is async: it runs on a runtime of its own, on a
+    // thread of its own (serve calls this from inside its runtime, where
+    // another cannot be started).
+    std::thread::scope(|s| {
+        s.spawn(|| index_now(records))
+            .join()
+            .unwrap_or_else(|_| Err(fail("the indexer stopped")))
+    })
+}
+
+fn index_now(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(fail)?;
+    runtime.block_on(async {
+        let options = pagefind::options::PagefindServiceConfig::builder()
+            .keep_index_url(false)
+            .build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
+        for r in records {
+            index
+                .add_custom_record(
+                    r.url.clone(),
+                    r.content.clone(),
+                    r.lang.clone(),
+                    Some(r.meta.clone()),
+                    Some(r.filters.clone()),
+                    None,
+                )
+                .await
+                .map_err(fail)?;
+        }
+        let files = index.get_files().await.map_err(fail)?;
+        Ok(files
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                let name = name.trim_start_matches('/');
+                // Pagefind's own interfaces: the theme has its own.
+                let unused = [
+                    "pagefind-ui",
+                    "pagefind-modular-ui",
+                    "pagefind-component-ui",
+                ]
+                .iter()
+                .any(|ui| name.starts_with(&format!("{ui}.")))
+                    || name == "pagefind-highlight.js"
+                    || name.starts_with("playground/");
+                (!unused).then(|| (format!("{FOLDER}/{name}"), f.contents))
+            })
+            .collect())
+    })
+}
