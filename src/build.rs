@@ -135,8 +135,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let (site, rendering) = render_site(options, config, &writer, previous)?;
     if site.config.search {
         let last = load_search(&options.root, &output_dir);
-        let records = crate::search::records(&site).map_err(|e| e.relative_to(&options.root))?;
-        let made = crate::search::publish(&records, &writer, last)?;
+        let made = crate::search::publish(&site, &writer, last)
+            .map_err(|e| e.relative_to(&options.root))?;
         crate::profile::stage("search indexed");
         save_search(&options.root, &output_dir, &made);
     }

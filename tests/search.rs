@@ -211,6 +211,32 @@ fn a_build_without_changes_keeps_the_index_and_an_edit_remakes_it() {
             .any(|(_, r)| r["meta"]["title"] == "Second book fair")
     );
     site.assert_same_as_clean_build("retitle", &out);
+    // What a record shows from elsewhere: its section's title, and a date
+    // written without an offset, read in the site's zone.
+    site.write(
+        "content/en/news/_index.md",
+        "+++\ntitle = \"Latest news\"\n+++\n",
+    );
+    let out = site.build_ok();
+    assert!(
+        fragments(&site)
+            .iter()
+            .any(|(_, r)| r["meta"]["section"] == "Latest news")
+    );
+    site.assert_same_as_clean_build("section title", &out);
+    site.write(
+        "site.toml",
+        util::THREE_LANGUAGES.replace("Asia/Tehran", "America/Los_Angeles"),
+    );
+    let out = site.build_ok();
+    assert!(
+        fragments(&site)
+            .iter()
+            .any(|(_, r)| r["meta"]["datetime"].as_str().unwrap().ends_with("-07:00")),
+        "{:?}",
+        fragments(&site)
+    );
+    site.assert_same_as_clean_build("site time zone", &out);
 }
 
 #[test]

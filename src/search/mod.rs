@@ -28,7 +28,7 @@ use crate::site::Site;
 pub const FOLDER: &str = "pagefind";
 
 /// One searchable story or page.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Record {
     /// Site path, without the base path (Pagefind's script adds it).
     pub url: String,
@@ -45,25 +45,53 @@ pub struct Made {
     pub files: Vec<String>,
 }
 
-/// Every record of the site, in the order of `site.articles`.
-pub fn records(site: &Site) -> Result<Vec<Record>> {
-    let config = &site.config;
-    let dates = SiteDates::new(&config.languages).map_err(Error::msg)?;
-    let sections: HashMap<(&str, &str), String> = (site.sections.iter())
+/// The articles the index holds: published, not `noindex`.
+fn searchable(site: &Site) -> Vec<usize> {
+    (0..site.articles.len())
+        .filter(|&i| {
+            let a = &site.articles[i];
+            !a.draft && !a.noindex && site.embargoed_until(i).is_none()
+        })
+        .collect()
+}
+
+fn section_titles(site: &Site) -> HashMap<(&str, &str), String> {
+    (site.sections.iter())
         .map(|s| {
             (
                 (s.lang.as_str(), s.name.as_str()),
                 crate::plan::section_title(s),
             )
         })
-        .collect();
-    let searchable: Vec<usize> = (0..site.articles.len())
-        .filter(|&i| {
-            let a = &site.articles[i];
-            !a.draft && !a.noindex && site.embargoed_until(i).is_none()
-        })
-        .collect();
-    searchable
+        .collect()
+}
+
+/// A fingerprint of everything the records are made from, without making
+/// them: each searchable article's file (every key and its text), URL and
+/// section title, and each language's calendar and zone (in which a date
+/// written without an offset is read). A build whose fingerprint is the
+/// last one's keeps the last index.
+pub fn fingerprint(site: &Site) -> u64 {
+    // A new bulletin may index differently (another Pagefind, other folds).
+    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION"));
+    for l in &site.config.languages {
+        f = f.with(&(&l.code, &l.timezone, l.calendar));
+    }
+    let sections = section_titles(site);
+    for i in searchable(site) {
+        let a = &site.articles[i];
+        let section = sections.get(&(a.lang.as_str(), a.section.as_str()));
+        f = f.with(&(a.fingerprint, &site.paths[i], section));
+    }
+    f.value()
+}
+
+/// Every record of the site, in the order of `site.articles`.
+pub fn records(site: &Site) -> Result<Vec<Record>> {
+    let config = &site.config;
+    let dates = SiteDates::new(&config.languages).map_err(Error::msg)?;
+    let sections = section_titles(site);
+    searchable(site)
         .par_iter()
         .map(|&i| {
             let a = &site.articles[i];
@@ -164,20 +192,11 @@ fn markdown_words(markdown: &str, out: &mut String) {
     }
 }
 
-/// A fingerprint of `records`: the index is made again when it changes.
-pub fn fingerprint(records: &[Record]) -> u64 {
-    // A new bulletin may index differently (another Pagefind, other folds).
-    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION"));
-    for r in records {
-        f = f.with(r);
-    }
-    f.value()
-}
-
-/// Hands `sink` the index of `records`: the last build's files if nothing
-/// changed (`last`), else a new index. Returns what was made.
-pub fn publish(records: &[Record], sink: &dyn Sink, last: Option<Made>) -> Result<Made> {
-    let fingerprint = fingerprint(records);
+/// Hands `sink` the index of `site`: the last build's files if nothing
+/// they are made from changed (`last`), else a new index. Returns what
+/// was made.
+pub fn publish(site: &Site, sink: &dyn Sink, last: Option<Made>) -> Result<Made> {
+    let fingerprint = fingerprint(site);
     if let Some(last) = last
         && last.fingerprint == fingerprint
         && !last.files.is_empty()
@@ -185,7 +204,7 @@ pub fn publish(records: &[Record], sink: &dyn Sink, last: Option<Made>) -> Resul
     {
         return Ok(last);
     }
-    let files = index(records)?;
+    let files = index(&records(site)?)?;
     let mut made = Made {
         fingerprint,
         files: Vec::with_capacity(files.len()),
