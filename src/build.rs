@@ -178,16 +178,16 @@ fn search_file(root: &Path, output: &Path) -> PathBuf {
         .join(format!("search-{:016x}.json", output_key(output)))
 }
 
-fn load_search(root: &Path, output: &Path) -> Option<crate::search::Made> {
-    let bytes = std::fs::read(search_file(root, output)).ok()?;
-    serde_json::from_slice(&bytes).ok()
+fn load_search(root: &Path, output: &Path) -> crate::search::Made {
+    let bytes = std::fs::read(search_file(root, output)).unwrap_or_default();
+    serde_json::from_slice(&bytes).unwrap_or_default()
 }
 
 /// Keeps `made` for the next build (a cache that cannot be written only
 /// costs the next build an index).
 fn save_search(root: &Path, output: &Path, made: &crate::search::Made) {
     let file = search_file(root, output);
-    if load_search(root, output).as_ref() == Some(made) {
+    if &load_search(root, output) == made {
         return;
     }
     let _ = std::fs::create_dir_all(root.join(".bulletin-cache"));

@@ -59,9 +59,13 @@ fn site() -> Site {
 
 /// Every record of the index: (language, its fragment's JSON).
 fn fragments(site: &Site) -> Vec<(String, serde_json::Value)> {
-    let dir = site.public("pagefind/fragment");
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    let bundles = ["en", "fa", "ru"].map(|l| site.public(&format!("pagefind/{l}/fragment")));
+    let entries = bundles
+        .iter()
+        .filter(|d| d.exists())
+        .flat_map(|d| std::fs::read_dir(d).unwrap());
+    for entry in entries {
         let path = entry.unwrap().path();
         let mut text = Vec::new();
         flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
@@ -126,10 +130,24 @@ fn the_index_holds_published_stories_folded_as_queries_are() {
         content.contains("Publishers gathered in Tehran."),
         "{content}"
     );
-    // Pagefind's own interfaces are not published: the theme has its own.
-    assert!(site.public("pagefind/pagefind.js").exists());
-    assert!(site.public("pagefind/pagefind-entry.json").exists());
-    assert!(!site.public("pagefind/pagefind-ui.js").exists());
+    // A bundle per language, without Pagefind's own interfaces (the theme
+    // has its own).
+    for lang in ["en", "fa", "ru"] {
+        assert!(
+            site.public(&format!("pagefind/{lang}/pagefind.js"))
+                .exists()
+        );
+        let entry = site.read(&format!("pagefind/{lang}/pagefind-entry.json"));
+        assert!(
+            entry.contains(&format!("\"languages\":{{\"{lang}\"")),
+            "{entry}"
+        );
+        assert!(
+            !site
+                .public(&format!("pagefind/{lang}/pagefind-ui.js"))
+                .exists()
+        );
+    }
 }
 
 #[test]
@@ -144,7 +162,10 @@ fn each_language_has_a_search_page_and_every_page_a_search_box() {
         let page = site.read(search);
         let prefix = search.trim_end_matches("search/index.html");
         assert!(
-            page.contains(&format!("data-bundle=\"/pagefind/pagefind.js\"")),
+            page.contains(&format!(
+                "data-bundle=\"/pagefind/{}/pagefind.js\"",
+                if prefix.is_empty() { "en/" } else { prefix }.trim_end_matches('/')
+            )),
             "{page}"
         );
         assert!(page.contains("<label for=\"search-q\">"), "{page}");
@@ -180,7 +201,7 @@ fn each_language_has_a_search_page_and_every_page_a_search_box() {
 fn a_build_without_changes_keeps_the_index_and_an_edit_remakes_it() {
     let site = site();
     site.build_ok();
-    let entry = site.public("pagefind/pagefind-entry.json");
+    let entry = site.public("pagefind/fa/pagefind-entry.json");
     let stamp = std::fs::metadata(&entry).unwrap().modified().unwrap();
     let before = site.snapshot();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -196,8 +217,14 @@ fn a_build_without_changes_keeps_the_index_and_an_edit_remakes_it() {
         "content/en/news/second.md",
         story("Second fair", "2026-07-13", "", "More books."),
     );
+    let fa_entry = std::fs::metadata(&entry).unwrap().modified().unwrap();
     let out = site.build_ok();
     assert_eq!(fragments(&site).len(), 4);
+    // Only the English index was made again.
+    assert_eq!(
+        std::fs::metadata(&entry).unwrap().modified().unwrap(),
+        fa_entry
+    );
     site.assert_same_as_clean_build("new story", &out);
     // The index follows a retitle too.
     site.write(

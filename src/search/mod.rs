@@ -38,11 +38,20 @@ pub struct Record {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
-/// What the last build indexed: its fingerprint and the files it made.
+/// What the last build indexed: for each language, the fingerprint of
+/// what its index was made from and the files it made.
+pub type Made = BTreeMap<String, Bundle>;
+
+/// One language's index.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Made {
+pub struct Bundle {
     pub fingerprint: u64,
     pub files: Vec<String>,
+}
+
+/// The folder of `lang`'s index in the output: `pagefind/fa/`.
+pub fn bundle_folder(lang: &str) -> String {
+    format!("{FOLDER}/{lang}/")
 }
 
 /// The articles the index holds: published, not `noindex`.
@@ -66,33 +75,40 @@ fn section_titles(site: &Site) -> HashMap<(&str, &str), String> {
         .collect()
 }
 
-/// A fingerprint of everything the records are made from, without making
-/// them: each searchable article's file (every key and its text), URL and
-/// section title, and each language's calendar and zone (in which a date
-/// written without an offset is read). A build whose fingerprint is the
-/// last one's keeps the last index.
-pub fn fingerprint(site: &Site) -> u64 {
+/// A fingerprint of everything `lang`'s records are made from, without
+/// making them: each searchable article's file (every key and its text),
+/// URL and section title, and the language's calendar and zone (in which
+/// a date written without an offset is read). A build whose fingerprint is
+/// the last one's keeps the language's last index.
+pub fn fingerprint(site: &Site, lang: &crate::config::Language) -> u64 {
     // A new bulletin may index differently (another Pagefind, other folds).
-    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION"));
-    for l in &site.config.languages {
-        f = f.with(&(&l.code, &l.timezone, l.calendar));
-    }
+    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION")).with(&(
+        &lang.code,
+        &lang.timezone,
+        lang.calendar,
+    ));
     let sections = section_titles(site);
     for i in searchable(site) {
         let a = &site.articles[i];
+        if a.lang != lang.code {
+            continue;
+        }
         let section = sections.get(&(a.lang.as_str(), a.section.as_str()));
         f = f.with(&(a.fingerprint, &site.paths[i], section));
     }
     f.value()
 }
 
-/// Every record of the site, in the order of `site.articles`.
-pub fn records(site: &Site) -> Result<Vec<Record>> {
+/// Every record of the site in the languages `langs`, in the order of
+/// `site.articles`.
+pub fn records(site: &Site, langs: &[&str]) -> Result<Vec<Record>> {
     let config = &site.config;
     let dates = SiteDates::new(&config.languages).map_err(Error::msg)?;
     let sections = section_titles(site);
-    searchable(site)
-        .par_iter()
+    let mine: Vec<usize> = (searchable(site).into_iter())
+        .filter(|&i| langs.contains(&site.articles[i].lang.as_str()))
+        .collect();
+    mine.par_iter()
         .map(|&i| {
             let a = &site.articles[i];
             let lang = config.language(&a.lang).expect("configured");
@@ -192,31 +208,65 @@ fn markdown_words(markdown: &str, out: &mut String) {
     }
 }
 
-/// Hands `sink` the index of `site`: the last build's files if nothing
-/// they are made from changed (`last`), else a new index. Returns what
-/// was made.
-pub fn publish(site: &Site, sink: &dyn Sink, last: Option<Made>) -> Result<Made> {
-    let fingerprint = fingerprint(site);
-    if let Some(last) = last
-        && last.fingerprint == fingerprint
-        && !last.files.is_empty()
-        && last.files.iter().all(|p| sink.reuse(p, fingerprint))
-    {
-        return Ok(last);
+/// Hands `sink` the search index of every language of `site`: a
+/// language's files of the last build (`last`) if nothing they are made
+/// from changed, else a new index, the languages made in parallel.
+/// Returns what was made.
+pub fn publish(site: &Site, sink: &dyn Sink, mut last: Made) -> Result<Made> {
+    let mut made = Made::new();
+    let mut todo = Vec::new();
+    for lang in &site.config.languages {
+        let fingerprint = fingerprint(site, lang);
+        match last.remove(&lang.code) {
+            Some(bundle)
+                if bundle.fingerprint == fingerprint
+                    && !bundle.files.is_empty()
+                    && bundle.files.iter().all(|p| sink.reuse(p, fingerprint)) =>
+            {
+                made.insert(lang.code.clone(), bundle);
+            }
+            _ => todo.push((lang.code.as_str(), fingerprint)),
+        }
     }
-    let files = index(&records(site)?)?;
-    let mut made = Made {
-        fingerprint,
-        files: Vec::with_capacity(files.len()),
-    };
-    for (path, bytes) in files {
-        made.files.push(path.clone());
-        sink.put(Output {
-            path,
-            bytes,
-            fingerprint: Some(fingerprint),
-        })?;
+    if todo.is_empty() {
+        return Ok(made);
     }
+    let langs: Vec<&str> = todo.iter().map(|&(lang, _)| lang).collect();
+    let records = records(site, &langs)?;
+    // A thread per language rather than rayon's pool: Pagefind runs its
+    // own parallel work on that pool, which a pool thread waiting here
+    // would starve.
+    let bundles: Vec<Result<(String, Bundle)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (todo.iter())
+            .map(|&(lang, fingerprint)| {
+                let records = &records;
+                scope.spawn(move || {
+                    let mine: Vec<&Record> = records.iter().filter(|r| r.lang == lang).collect();
+                    let mut bundle = Bundle {
+                        fingerprint,
+                        files: Vec::new(),
+                    };
+                    for (path, bytes) in index_now(lang, &mine)? {
+                        bundle.files.push(path.clone());
+                        sink.put(Output {
+                            path,
+                            bytes,
+                            fingerprint: Some(fingerprint),
+                        })?;
+                    }
+                    Ok((lang.to_string(), bundle))
+                })
+            })
+            .collect();
+        (handles.into_iter())
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(fail("the indexer stopped")))
+            })
+            .collect()
+    });
+    let bundles = bundles.into_iter().collect::<Result<Vec<_>>>()?;
+    made.extend(bundles);
     Ok(made)
 }
 
@@ -224,25 +274,28 @@ fn fail(e: impl std::fmt::Display) -> Error {
     Error::msg(format!("the search index could not be made: {e}"))
 }
 
-/// Pagefind's files for `records`, as (path under the output, bytes).
-pub fn index(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
+/// Pagefind's files for `records` (all in `lang`), as (path under the
+/// output, bytes): a bundle of its own, `pagefind/<lang>/`, which that
+/// language's search page loads.
+pub fn index(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> {
     // Pagefind's interface is async: it runs on a runtime of its own, on a
     // thread of its own (serve calls this from inside its runtime, where
     // another cannot be started).
     std::thread::scope(|s| {
-        s.spawn(|| index_now(records))
+        s.spawn(|| index_now(lang, records))
             .join()
             .unwrap_or_else(|_| Err(fail("the indexer stopped")))
     })
 }
 
-fn index_now(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
+fn index_now(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(fail)?;
     runtime.block_on(async {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(false)
+            .force_language(lang.to_string())
             .build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
         for r in records {
@@ -274,7 +327,7 @@ fn index_now(records: &[Record]) -> Result<Vec<(String, Vec<u8>)>> {
                 .any(|ui| name.starts_with(&format!("{ui}.")))
                     || name == "pagefind-highlight.js"
                     || name.starts_with("playground/");
-                (!unused).then(|| (format!("{FOLDER}/{name}"), f.contents))
+                (!unused).then(|| (format!("{}{name}", bundle_folder(lang)), f.contents))
             })
             .collect())
     })

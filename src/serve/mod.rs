@@ -57,7 +57,7 @@ pub struct Model {
     /// The search index of this model, made on the first request for one
     /// of its files (so it follows every edit, and costs nothing until a
     /// search is made).
-    search: OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>,
+    search: HashMap<String, OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>>,
 }
 
 impl Model {
@@ -67,11 +67,12 @@ impl Model {
             .enumerate()
             .map(|(n, path)| (path.to_string(), n))
             .collect();
+        let search = search_slots(renderer.site());
         Model {
             renderer,
             numbers: Arc::new(numbers),
             made: Mutex::default(),
-            search: OnceLock::new(),
+            search,
         }
     }
 
@@ -100,19 +101,24 @@ impl Model {
             renderer: self.renderer.patched(next),
             numbers: Arc::clone(&self.numbers),
             made: Mutex::default(),
-            search: OnceLock::new(),
+            search: search_slots(self.renderer.site()),
         })
     }
 
     /// Whether the site has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.numbers.contains_key(path) || self.renderer.has_resized(path) || self.is_search(path)
+        self.numbers.contains_key(path)
+            || self.renderer.has_resized(path)
+            || self.search_lang(path).is_some()
     }
 
-    fn is_search(&self, path: &str) -> bool {
-        self.renderer.site().config.search
-            && path.starts_with(crate::search::FOLDER)
-            && path[crate::search::FOLDER.len()..].starts_with('/')
+    /// The language of the search index `path` is a file of, if it is one.
+    fn search_lang<'a>(&self, path: &'a str) -> Option<&'a str> {
+        let rest = path
+            .strip_prefix(crate::search::FOLDER)?
+            .strip_prefix('/')?;
+        let lang = rest.split('/').next()?;
+        self.search.contains_key(lang).then_some(lang)
     }
 
     /// The file at `path`, made now if no request made it before; `None`
@@ -120,10 +126,11 @@ impl Model {
     pub fn file(&self, path: &str) -> Option<crate::error::Result<Arc<Vec<u8>>>> {
         match self.numbers.get(path) {
             Some(&n) => Some(self.make(n)),
-            None if self.is_search(path) => {
-                let index = self.search.get_or_init(|| {
-                    let records = crate::search::records(self.renderer.site());
-                    let files = records.and_then(|r| crate::search::index(&r));
+            None if let Some(lang) = self.search_lang(path) => {
+                let index = self.search[lang].get_or_init(|| {
+                    let records = crate::search::records(self.renderer.site(), &[lang]);
+                    let files = records
+                        .and_then(|r| crate::search::index(lang, &r.iter().collect::<Vec<_>>()));
                     let files = files.map_err(|e| e.to_string())?;
                     Ok((files.into_iter())
                         .map(|(path, bytes)| (path, Arc::new(bytes)))
@@ -148,6 +155,14 @@ impl Model {
         made().insert(n, Arc::clone(&bytes));
         Ok(bytes)
     }
+}
+
+/// An empty slot for each language's search index (none with `search = false`).
+fn search_slots(
+    site: &crate::site::Site,
+) -> HashMap<String, OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>> {
+    let langs = site.config.languages.iter().filter(|_| site.config.search);
+    langs.map(|l| (l.code.clone(), OnceLock::new())).collect()
 }
 
 /// What changed since the last rebuild, and so which pages are checked
