@@ -43,7 +43,16 @@ async function engine() {
   if (!pagefind) {
     pagefind = await import(form.dataset.bundle);
     await pagefind.options({ excerptLength: 24 });
-    const filters = await pagefind.filters();
+  }
+  return pagefind;
+}
+
+// The filters' values, loaded after the first results rather than before:
+// on a large bulletin they weigh as much as the first query itself.
+let filtersLoaded;
+function loadFilters() {
+  filtersLoaded ??= (async () => {
+    const filters = await (await engine()).filters();
     for (const select of selects) {
       const values = Object.keys(filters[select.name] || {}).sort((a, b) => b.localeCompare(a, document.documentElement.lang));
       if (select.name !== "year") values.reverse();
@@ -52,8 +61,8 @@ async function engine() {
       if (wanted) select.value = wanted;
     }
     filterBox.hidden = false;
-  }
-  return pagefind;
+  })();
+  return filtersLoaded;
 }
 
 function item(data) {
@@ -110,6 +119,7 @@ async function run() {
       : form.dataset.none.replace("{query}", query));
     // For the browser tests: when the results were on screen.
     window.bulletinSearch = { took: performance.now() - started, shownAt: Date.now(), results: search.results.length };
+    loadFilters();
   } catch (e) {
     console.error(e);
     say(form.dataset.failed);
@@ -140,5 +150,6 @@ form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer)
 
 const params = new URLSearchParams(location.search);
 input.value = params.get("q") || "";
-if (input.value || selects.some((s) => params.get(s.name))) run();
-else engine().catch(() => say(form.dataset.failed));
+if (selects.some((s) => params.get(s.name))) loadFilters().then(run, () => say(form.dataset.failed));
+else if (input.value) run();
+else loadFilters().catch(() => say(form.dataset.failed));
