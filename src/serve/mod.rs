@@ -57,7 +57,7 @@ pub struct Model {
     /// The search index of this model, made on the first request for one
     /// of its files (so it follows every edit, and costs nothing until a
     /// search is made).
-    search: HashMap<String, OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>>,
+    search: HashMap<String, SearchSlot>,
 }
 
 impl Model {
@@ -157,10 +157,12 @@ impl Model {
     }
 }
 
+/// A language's search index in serve: its files by path, or why it
+/// could not be made; empty until a browser asks for one of them.
+type SearchSlot = OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>;
+
 /// An empty slot for each language's search index (none with `search = false`).
-fn search_slots(
-    site: &crate::site::Site,
-) -> HashMap<String, OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>> {
+fn search_slots(site: &crate::site::Site) -> HashMap<String, SearchSlot> {
     let langs = site.config.languages.iter().filter(|_| site.config.search);
     langs.map(|l| (l.code.clone(), OnceLock::new())).collect()
 }
