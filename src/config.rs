@@ -104,8 +104,10 @@ struct RawConfig {
     images: ImagesConfig,
     #[serde(default)]
     home: HomeConfig,
-    /// `search = false`: no search index, page or box.
-    #[serde(default = "yes")]
+    /// `search = true`: a search index, page and box (see
+    /// [`crate::search`]; off by default while indexing a large bulletin
+    /// costs several times its build).
+    #[serde(default)]
     search: bool,
     #[serde(default)]
     extra: toml::Table,
@@ -116,9 +118,6 @@ struct RawConfig {
     deploy: toml::Table,
 }
 
-fn yes() -> bool {
-    true
-}
 fn default_language() -> String {
     "en".into()
 }
@@ -320,7 +319,7 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub images: ImagesConfig,
     pub home: HomeConfig,
-    /// Whether the site has search (`search = false` turns it off).
+    /// Whether the site has search (`search = true`).
     pub search: bool,
     pub extra: toml::Table,
     /// Where it was read from and its text, so that later stages can place

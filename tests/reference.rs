@@ -14,7 +14,7 @@ fn reference() -> String {
 }
 
 fn site() -> Site {
-    let site = Site::three_languages();
+    let site = Site::new(&format!("search = true\n{}", util::THREE_LANGUAGES));
     site.write(
         "content/en/news/a.md",
         "+++\ntitle = \"A\"\ndate = 2026-01-01\ntags = [\"x\"]\n+++\nText.\n",

@@ -13,7 +13,7 @@ fn story(title: &str, date: &str, extra: &str, text: &str) -> String {
 }
 
 fn site() -> Site {
-    let site = Site::three_languages();
+    let site = Site::new(&format!("search = true\n{}", util::THREE_LANGUAGES));
     site.write(
         "content/fa/news/books.md",
         story(
@@ -253,7 +253,8 @@ fn a_build_without_changes_keeps_the_index_and_an_edit_remakes_it() {
     site.assert_same_as_clean_build("section title", &out);
     site.write(
         "site.toml",
-        util::THREE_LANGUAGES.replace("Asia/Tehran", "America/Los_Angeles"),
+        format!("search = true\n{}", util::THREE_LANGUAGES)
+            .replace("Asia/Tehran", "America/Los_Angeles"),
     );
     let out = site.build_ok();
     assert!(
@@ -267,12 +268,9 @@ fn a_build_without_changes_keeps_the_index_and_an_edit_remakes_it() {
 }
 
 #[test]
-fn search_false_leaves_search_out_and_a_search_section_is_an_error() {
+fn without_search_true_there_is_no_search_and_with_it_a_search_section_is_an_error() {
     let site = site();
-    site.write(
-        "site.toml",
-        format!("search = false\n{}", util::THREE_LANGUAGES),
-    );
+    site.write("site.toml", util::THREE_LANGUAGES);
     site.build_ok();
     assert!(!site.public("pagefind").exists());
     assert!(!site.public("search/index.html").exists());

@@ -256,6 +256,10 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
         "templates/site_footer_links.html",
         r#"{% set news = get_section(path="en/news/_index.md") %}{% for p in news.pages %}<li>{{ p.title }}</li>{% endfor %}{% set desk = load_data(path="data/desk.toml") %}<li>{{ desk.editor }}</li>"#,
     );
+    site.write(
+        "site.toml",
+        format!("search = true\n{}", util::THREE_LANGUAGES),
+    );
     let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
     let server = serve(&site);
     let steps: Vec<Box<dyn Fn()>> = vec![

@@ -161,7 +161,7 @@ impl Model {
 /// could not be made; empty until a browser asks for one of them.
 type SearchSlot = OnceLock<Result<HashMap<String, Arc<Vec<u8>>>, String>>;
 
-/// An empty slot for each language's search index (none with `search = false`).
+/// An empty slot for each language's search index (none without `search = true`).
 fn search_slots(site: &crate::site::Site) -> HashMap<String, SearchSlot> {
     let langs = site.config.languages.iter().filter(|_| site.config.search);
     langs.map(|l| (l.code.clone(), OnceLock::new())).collect()

@@ -211,15 +211,16 @@ try {
     page.on("pageerror", (e) => errors.push(String(e)));
     // Pagefind fetches from a worker, whose requests the page's own
     // resource timing does not list: they are counted here.
-    let downloaded = 0;
-    let chunksAt = 0;
+    // What the first results needed is what arrived before they were
+    // shown (the filters load after them).
+    const files = [];
     context.on("requestfinished", async (request) => {
       const url = request.url();
       if (!url.includes("/pagefind/") && !url.includes("/search.")) return;
-      if (/\.pf_(index|fragment|filter|meta)$|\.pagefind$/.test(url)) chunksAt = Math.max(chunksAt, Date.now());
+      const at = Date.now();
       const response = await request.response();
       const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
-      downloaded += body.length;
+      files.push({ at, size: body.length, index: /\.pf_(index|fragment|filter|meta)$|\.pagefind$/.test(url) });
     });
     await page.goto(`${base}${encodeURI(s.path)}?q=${encodeURIComponent(s.query)}`, { waitUntil: "load" });
     let hrefs = [];
@@ -240,6 +241,9 @@ try {
       };
     });
     await page.waitForTimeout(200);
+    const before = files.filter((f) => f.at <= shown.shownAt);
+    const downloaded = before.reduce((n, f) => n + f.size, 0);
+    const chunksAt = Math.max(0, ...before.filter((f) => f.index).map((f) => f.at));
     Object.assign(shown, { downloaded, chunksAt });
     console.log(`     ${name}: ${downloaded} bytes, results ${shown.shownAt - chunksAt} ms after the last index file`);
     check(`${name}: a highlighted excerpt, the date and the count announced`, shown.mark && shown.date && /[0-9۰-۹]/.test(shown.status), JSON.stringify(shown));
