@@ -161,22 +161,31 @@ fn fold(text: &str) -> String {
     normalized
         .chars()
         .filter_map(|c| match c {
-            'ي' | 'ى' => Some('ی'),
-            'ك' => Some('ک'),
-            // The ezafe is typed as ۀ or as ه with a hamza above (which,
-            // a mark, is dropped below): one word, one slug.
-            'ة' | 'ۀ' => Some('ه'),
             // The zero-width non-joiner separates parts of a Persian word;
             // people type a space there as often, and an invisible character
             // in a URL cannot be retyped.
             '\u{200c}' => Some(' '),
-            // Tatweel, joiners and direction marks carry no meaning in a URL.
-            '\u{0640}' | '\u{200d}' | '\u{200e}' | '\u{200f}' | '\u{061c}' => None,
             '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10),
             '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10),
-            c => Some(c),
+            c => persian_letter(c),
         })
         .collect()
+}
+
+/// A letter typed on an Arabic keyboard as its Persian one; tatweel,
+/// joiners and direction marks, which carry no meaning in a slug or a
+/// search, dropped (`None`); anything else as it is. Slugs and search fold
+/// with it.
+pub fn persian_letter(c: char) -> Option<char> {
+    match c {
+        'ي' | 'ى' => Some('ی'),
+        'ك' => Some('ک'),
+        // The ezafe is typed as ۀ or as ه with a hamza above (a mark,
+        // which both folds drop): one word.
+        'ة' | 'ۀ' => Some('ه'),
+        '\u{0640}' | '\u{200d}' | '\u{200e}' | '\u{200f}' | '\u{061c}' => None,
+        c => Some(c),
+    }
 }
 
 /// Combining marks (Arabic harakat, Cyrillic stress marks) are dropped

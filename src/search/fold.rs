@@ -22,19 +22,14 @@ pub fn fold(text: &str, digits: &[char; 10]) -> String {
     let folded: String = normalized
         .chars()
         .filter_map(|c| match c {
-            'ي' | 'ى' => Some('ی'),
-            'ك' => Some('ک'),
-            'ة' | 'ۀ' => Some('ه'),
             'ё' => Some('е'),
             'Ё' => Some('Е'),
-            // Tatweel, joiners and direction marks.
-            '\u{0640}' | '\u{200d}' | '\u{200e}' | '\u{200f}' | '\u{061c}' => None,
             // Arabic harakat, the hamza above of هٔ, Quranic marks.
             '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{06d6}'..='\u{06ed}' => None,
             '0'..='9' => Some(digits[c as usize - '0' as usize]),
             '۰'..='۹' => Some(digits[c as usize - '۰' as usize]),
             '٠'..='٩' => Some(digits[c as usize - '٠' as usize]),
-            c => Some(c),
+            c => crate::locale::slug::persian_letter(c),
         })
         .collect();
     join_affixes(&folded)
