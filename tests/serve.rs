@@ -314,6 +314,26 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
                     .replace("+++\ntitle", "+++\nweight = 4\ntitle"),
             );
         }),
+        // A section file, then a story naming a template of the site.
+        Box::new(|| {
+            site.write(
+                "content/en/news/_index.md",
+                "+++\ntitle = \"World news\"\nsort_by = \"title\"\n+++\nThe desk's news.\n",
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "templates/special.html",
+                "{% extends \"article.html\" %}{% block title %}Special: {{ page.title }}{% endblock title %}",
+            );
+            site.write(
+                "content/en/news/gamma.md",
+                article("Gamma", "2019-05-05", "\"x\", \"y\"").replace(
+                    "+++\ntitle",
+                    "+++\nweight = 4\ntemplate = \"special.html\"\ntitle",
+                ),
+            );
+        }),
         // Texts only, last, so nothing after hides a stale page: served by
         // patching the model in place. The English page shows the Russian
         // title among its translations.
