@@ -346,7 +346,14 @@ fn a_title_takes_its_pages_direction_whatever_its_first_letter() {
     assert!(fa.contains("<h1>BBC فارسی: گزارش تازه</h1>"), "{fa}");
     // The English translation's title is marked as English, left to right.
     assert!(
-        fa.contains("lang=\"en\" hreflang=\"en\" dir=\"ltr\">تهران: an English report</a>"),
+        fa.contains("<li lang=\"en\" dir=\"ltr\"><span class=\"lang-name\">English</span> <a href=\"/news/bbc/\" hreflang=\"en\">تهران: an English report</a></li>"),
+        "{fa}"
+    );
+    // The meta line's separator is a bar: a middle dot beside Persian
+    // digits reads as the digit zero («۱۳۹۸ · ۱» as «۱۳۹۸۰۱»).
+    assert!(!fa.contains('·'), "{fa}");
+    assert!(
+        fa.contains("<span class=\"sep\" aria-hidden=\"true\">|</span>"),
         "{fa}"
     );
     let en = site.read("news/bbc/index.html");

@@ -104,7 +104,7 @@ fn the_index_holds_published_stories_folded_as_queries_are() {
     let content = fa["content"].as_str().unwrap();
     // Arabic kaf folded, the spaced non-joiner joined, digits Persian, the
     // date in the Solar Hijri calendar, a shortcode's body kept.
-    assert!(content.starts_with("نمایشگاه کتاب · "), "{content}");
+    assert!(content.starts_with("نمایشگاه کتاب — "), "{content}");
     assert!(content.contains("۱۴۰۵"), "{content}");
     assert!(content.contains("می\u{200c}روم"), "{content}");
     assert!(content.contains("کتاب\u{200c}ها"), "{content}");

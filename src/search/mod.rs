@@ -121,7 +121,7 @@ pub fn records(site: &Site, langs: &[&str]) -> Result<Vec<Record>> {
                 let zone = time_zone(&lang.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
                 let day = day_in(date, &zone);
                 let shown = local.format(day, DateFormat::Long);
-                head.push_str(" · ");
+                head.push_str(" — ");
                 head.push_str(&shown);
                 meta.insert("date".into(), shown);
                 meta.insert("datetime".into(), crate::locale::dates::rfc3339(date));
