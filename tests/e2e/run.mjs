@@ -102,6 +102,17 @@ try {
         check(`${name}: masthead starts at the right edge`, layout.width - layout.titleRight < layout.titleLeft, JSON.stringify(layout));
         check(`${name}: navigation runs right to left`, layout.firstNav > layout.lastNav, JSON.stringify(layout));
       }
+      if (kind === "article") {
+        const edge = await page.evaluate(() => {
+          const rtl = document.documentElement.dir === "rtl";
+          const tag = document.querySelector(".story .tags li")?.getBoundingClientRect();
+          const text = document.querySelector(".story .body p")?.getBoundingClientRect();
+          if (!tag || !text) return null;
+          return rtl ? text.right - tag.right : tag.left - text.left;
+        });
+        // (A story without tags, as the English wire story, has nothing to check.)
+        if (edge !== null) check(`${name}: tags start at the text's edge, not indented`, Math.abs(edge) < 2, `offset ${edge}`);
+      }
       check(`${name}: no console errors`, errors.length === 0, errors.join("\n     "));
       if (kind === "home" || (lang === "fa" && kind === "article")) {
         await page.screenshot({ path: join(shots, `${lang}-${kind}.desktop.png`), fullPage: false });
