@@ -1,14 +1,15 @@
-//! Search: a static index per language under `pagefind/`, made with
-//! Pagefind's library from the site model (not from rendered pages, so a
-//! build that keeps its pages need not render them to index them).
+//! Search: a static index per language under `pagefind/<lang>/`, made
+//! with Pagefind's library from the site model (not from rendered pages,
+//! so a build that keeps its pages need not render them to index them).
 //!
 //! Each published story and page is one record: its title, standfirst,
 //! date (in the language's calendar and digits) and text, folded as
 //! [`fold::fold`] says, with its section, tags and year as filters. Left
 //! out: drafts, embargoed stories (serve and `--future` show them),
-//! `noindex = true`. The index is made again only when a record or the
-//! languages change: its fingerprint and file list are kept in
-//! `.bulletin-cache/`, and the files of the last build are kept as they are.
+//! `noindex = true`. A language's index is made again only when what its
+//! records are made from changes: each language's fingerprint and file
+//! list are kept in `.bulletin-cache/`, and the files of the last build are
+//! kept as they are.
 
 pub mod fold;
 
@@ -24,7 +25,7 @@ use crate::locale::dates::{DateFormat, SiteDates, day_in, time_zone, year_month}
 use crate::render::{Output, Sink};
 use crate::site::Site;
 
-/// The folder of the index in the output, and the site path of its script.
+/// The folder of the indexes in the output (one bundle per language).
 pub const FOLDER: &str = "pagefind";
 
 /// One searchable story or page.
@@ -75,28 +76,28 @@ fn section_titles(site: &Site) -> HashMap<(&str, &str), String> {
         .collect()
 }
 
-/// A fingerprint of everything `lang`'s records are made from, without
-/// making them: each searchable article's file (every key and its text),
-/// URL and section title, and the language's calendar and zone (in which
-/// a date written without an offset is read). A build whose fingerprint is
-/// the last one's keeps the language's last index.
-pub fn fingerprint(site: &Site, lang: &crate::config::Language) -> u64 {
+/// A fingerprint, for each language, of everything its records are made
+/// from, without making them: each searchable article's file (every key
+/// and its text), URL and section title, and the language's calendar and
+/// zone (in which a date written without an offset is read). A language
+/// whose fingerprint is the last build's keeps its last index.
+pub fn fingerprints(site: &Site) -> HashMap<&str, u64> {
     // A new bulletin may index differently (another Pagefind, other folds).
-    let mut f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION")).with(&(
-        &lang.code,
-        &lang.timezone,
-        lang.calendar,
-    ));
+    let mut prints: HashMap<&str, Fingerprint> = (site.config.languages.iter())
+        .map(|l| {
+            let f = Fingerprint::new().with(&env!("CARGO_PKG_VERSION"));
+            (l.code.as_str(), f.with(&(&l.code, &l.timezone, l.calendar)))
+        })
+        .collect();
     let sections = section_titles(site);
     for i in searchable(site) {
         let a = &site.articles[i];
-        if a.lang != lang.code {
-            continue;
+        if let Some(f) = prints.remove(a.lang.as_str()) {
+            let section = sections.get(&(a.lang.as_str(), a.section.as_str()));
+            prints.insert(&a.lang, f.with(&(a.fingerprint, &site.paths[i], section)));
         }
-        let section = sections.get(&(a.lang.as_str(), a.section.as_str()));
-        f = f.with(&(a.fingerprint, &site.paths[i], section));
     }
-    f.value()
+    prints.into_iter().map(|(l, f)| (l, f.value())).collect()
 }
 
 /// Every record of the site in the languages `langs`, in the order of
@@ -215,8 +216,9 @@ fn markdown_words(markdown: &str, out: &mut String) {
 pub fn publish(site: &Site, sink: &dyn Sink, mut last: Made) -> Result<Made> {
     let mut made = Made::new();
     let mut todo = Vec::new();
+    let prints = fingerprints(site);
     for lang in &site.config.languages {
-        let fingerprint = fingerprint(site, lang);
+        let fingerprint = prints[lang.code.as_str()];
         match last.remove(&lang.code) {
             Some(bundle)
                 if bundle.fingerprint == fingerprint
@@ -232,21 +234,23 @@ pub fn publish(site: &Site, sink: &dyn Sink, mut last: Made) -> Result<Made> {
         return Ok(made);
     }
     let langs: Vec<&str> = todo.iter().map(|&(lang, _)| lang).collect();
-    let records = records(site, &langs)?;
+    let mut by_lang: HashMap<String, Vec<Record>> = HashMap::new();
+    for r in records(site, &langs)? {
+        by_lang.entry(r.lang.clone()).or_default().push(r);
+    }
     // A thread per language rather than rayon's pool: Pagefind runs its
     // own parallel work on that pool, which a pool thread waiting here
     // would starve.
     let bundles: Vec<Result<(String, Bundle)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (todo.iter())
             .map(|&(lang, fingerprint)| {
-                let records = &records;
+                let mine = by_lang.remove(lang).unwrap_or_default();
                 scope.spawn(move || {
-                    let mine: Vec<&Record> = records.iter().filter(|r| r.lang == lang).collect();
                     let mut bundle = Bundle {
                         fingerprint,
                         files: Vec::new(),
                     };
-                    for (path, bytes) in index_now(lang, &mine)? {
+                    for (path, bytes) in index_now(lang, mine)? {
                         bundle.files.push(path.clone());
                         sink.put(Output {
                             path,
@@ -277,7 +281,7 @@ fn fail(e: impl std::fmt::Display) -> Error {
 /// Pagefind's files for `records` (all in `lang`), as (path under the
 /// output, bytes): a bundle of its own, `pagefind/<lang>/`, which that
 /// language's search page loads.
-pub fn index(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn index(lang: &str, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
     // Pagefind's interface is async: it runs on a runtime of its own, on a
     // thread of its own (serve calls this from inside its runtime, where
     // another cannot be started).
@@ -288,7 +292,7 @@ pub fn index(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> 
     })
 }
 
-fn index_now(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> {
+fn index_now(lang: &str, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(fail)?;
@@ -301,11 +305,11 @@ fn index_now(lang: &str, records: &[&Record]) -> Result<Vec<(String, Vec<u8>)>> 
         for r in records {
             index
                 .add_custom_record(
-                    r.url.clone(),
-                    r.content.clone(),
-                    r.lang.clone(),
-                    Some(r.meta.clone()),
-                    Some(r.filters.clone()),
+                    r.url,
+                    r.content,
+                    r.lang,
+                    Some(r.meta),
+                    Some(r.filters),
                     None,
                 )
                 .await

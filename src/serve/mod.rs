@@ -129,8 +129,7 @@ impl Model {
             None if let Some(lang) = self.search_lang(path) => {
                 let index = self.search[lang].get_or_init(|| {
                     let records = crate::search::records(self.renderer.site(), &[lang]);
-                    let files = records
-                        .and_then(|r| crate::search::index(lang, &r.iter().collect::<Vec<_>>()));
+                    let files = records.and_then(|r| crate::search::index(lang, r));
                     let files = files.map_err(|e| e.to_string())?;
                     Ok((files.into_iter())
                         .map(|(path, bytes)| (path, Arc::new(bytes)))
