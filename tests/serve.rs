@@ -349,6 +349,24 @@ fn served_site_equals_a_clean_build_after_a_sequence_of_edits() {
                 article("Alpha retitled", "2020-01-01", "\"z\"").replace("Text of", "New text of"),
             );
         }),
+        // Front-matter keys that change lists but no URL: the front page's
+        // lead slot and the corrections list.
+        Box::new(|| {
+            site.write(
+                "content/en/news/a.md",
+                article("Alpha retitled", "2020-01-01", "\"z\"")
+                    .replace("+++\ntitle", "+++\nfeatured = true\ntitle"),
+            );
+        }),
+        Box::new(|| {
+            site.write(
+                "content/ru/news/a.md",
+                article("Альфа два", "2020-01-01", "\"икс\"").replace(
+                    "\n+++\n",
+                    "\n[[corrections]]\ndate = 2020-01-02 10:00\ntext = \"Исправлено.\"\n+++\n",
+                ),
+            );
+        }),
     ];
     for step in &steps {
         step();

@@ -158,7 +158,7 @@ pub fn shortcode_error(
 
 /// A correction of a story: when it was made, and what it says (plain
 /// text, as written).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Correction {
     pub date: ZonedDateTime,
     pub text: String,
@@ -267,7 +267,7 @@ pub struct SectionMeta {
 }
 
 /// Everything read from `content/`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     /// Shared, so a cached load (serve) hands articles out without copying.
     pub articles: Vec<Arc<Article>>,

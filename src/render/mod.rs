@@ -208,6 +208,13 @@ impl Renderer {
     /// in the same place (see [`Site::same_place`]): the plan and everything
     /// else that depends on the site's structure is shared, article values
     /// are made anew. Far cheaper than a new plan on a large site.
+    /// A renderer for `site`, indexed and planned anew, with this one's
+    /// theme: after an edit that changes lists but no URL.
+    pub fn replanned(&self, site: Site) -> Result<Arc<Renderer>, Errors> {
+        let plan = Plan::new(&site, &self.theme)?;
+        Renderer::new(Arc::new(site), Arc::new(plan), Arc::clone(&self.theme))
+    }
+
     pub fn patched(&self, site: Site) -> Arc<Renderer> {
         let n = self.values.len();
         Renderer {

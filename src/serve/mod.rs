@@ -22,6 +22,7 @@ use crate::build::{BuildOptions, load, load_config, relative_to, resolve};
 use crate::content::{Content, LoadCache};
 use crate::error::{Error, Errors};
 use crate::render::Renderer;
+use crate::site::Reach;
 
 /// Options of `bulletin serve`.
 #[derive(Debug, Clone)]
@@ -77,17 +78,26 @@ impl Model {
     }
 
     /// This model with the articles read from `sources` replaced by their
-    /// new versions, if every one of them stays in its place (see
-    /// [`crate::site::Site::same_place`]); `None` if the site's structure
-    /// may have changed (a new, deleted, moved, redated or retagged
-    /// article, a section file).
-    fn patched(&self, content: &Content, sources: &HashSet<PathBuf>) -> Option<Model> {
+    /// new versions, with the pages to check before it is served, if every
+    /// one of them keeps its URL and place in the site (see
+    /// [`crate::site::Site::reach`]): after a text edit the plan stands;
+    /// after an edit of the lists a story is in (tags, corrections, the
+    /// front page's lead, …) the site is indexed and planned again without
+    /// being resolved again. `None` if the site must be resolved again (a
+    /// new, deleted, moved or redated article, a section file).
+    fn patched(
+        &self,
+        content: &Content,
+        sources: &HashSet<PathBuf>,
+    ) -> Option<Result<(Model, Vec<usize>), Errors>> {
         let site = self.renderer.site();
         let mut replaced = Vec::new();
+        let mut reach = Reach::Text;
         for source in sources {
             let i = site.articles.iter().position(|a| &a.source == source)?;
             let new = content.articles.iter().find(|a| &a.source == source)?;
-            if !site.same_place(i, new) {
+            reach = reach.max(site.reach(i, new));
+            if reach == Reach::Site {
                 return None;
             }
             replaced.push((i, Arc::clone(new)));
@@ -97,12 +107,24 @@ impl Model {
             next.articles[i] = new;
         }
         next.warnings.clone_from(&content.warnings);
-        Some(Model {
+        if reach == Reach::Lists {
+            return Some(self.renderer.replanned(next).map(|renderer| {
+                let pages = renderer.pages_to_check(sources);
+                (Model::new(renderer), pages)
+            }));
+        }
+        let model = Model {
             renderer: self.renderer.patched(next),
             numbers: Arc::clone(&self.numbers),
             made: Mutex::default(),
             search: search_slots(self.renderer.site()),
-        })
+        };
+        let site = model.renderer.site();
+        let pages = (0..site.articles.len())
+            .filter(|&i| sources.contains(&site.articles[i].source))
+            .map(|i| model.renderer.article_page(i))
+            .collect();
+        Some(Ok((model, pages)))
     }
 
     /// Whether the site has a file at `path`.
@@ -363,7 +385,10 @@ impl Rebuilder {
         // `None` for all of them.
         let (model, pages) =
             match changed.and_then(|sources| self.patch(&loaded.2, sources, patchable)) {
-                Some((model, pages)) => (model, Some(pages)),
+                Some(patched) => {
+                    let (model, pages) = patched.map_err(|e| relative_to(root, e))?;
+                    (model, Some(pages))
+                }
                 None => {
                     let model = Model::new(resolve(&self.options, loaded)?);
                     let pages = changed.map(|sources| model.renderer.pages_to_check(sources));
@@ -390,15 +415,15 @@ impl Rebuilder {
         Ok((model, warnings))
     }
 
-    /// After a text edit, the last good model with the edited articles
-    /// replaced by their new versions in `content`, and their pages; `None`
-    /// when the edit needs a new model.
+    /// After an edit that keeps every URL, the last good model with the
+    /// edited articles replaced by their new versions in `content`, and
+    /// the pages to check; `None` when the edit needs a new model.
     fn patch(
         &self,
         content: &Content,
         sources: &HashSet<PathBuf>,
         patchable: bool,
-    ) -> Option<(Model, Vec<usize>)> {
+    ) -> Option<Result<(Model, Vec<usize>), Errors>> {
         let previous = self
             .shared
             .snapshot
@@ -407,14 +432,7 @@ impl Rebuilder {
             .site
             .clone()
             .filter(|_| patchable)?;
-        previous.patched(content, sources).map(|model| {
-            let site = model.renderer.site();
-            let pages = (0..site.articles.len())
-                .filter(|&i| sources.contains(&site.articles[i].source))
-                .map(|i| model.renderer.article_page(i))
-                .collect();
-            (model, pages)
-        })
+        previous.patched(content, sources)
     }
 
     /// After site.toml changes, every file must be read again.

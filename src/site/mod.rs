@@ -22,6 +22,21 @@ pub struct Section {
     pub articles: Vec<usize>,
 }
 
+/// How far an edit of one article reaches: see [`Site::reach`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// Only what shows its text: its pages, cards and feed entries. The
+    /// site, its indexes and its plan stand.
+    Text,
+    /// Also the lists it is in and the files it makes (terms, the front
+    /// page's lead, corrections, redirects, templates): indexed and planned
+    /// again; every URL and the site's order stand.
+    Lists,
+    /// Its URL, its order, its section, its translations or its photos:
+    /// the site is resolved again.
+    Site,
+}
+
 /// The resolved site.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -276,31 +291,57 @@ impl Site {
         (self.term_files).get(&(lang.to_string(), taxonomy.to_string(), slug.to_string()))
     }
 
-    pub fn same_place(&self, i: usize, new: &Article) -> bool {
+    /// How far replacing article `i` by `new` (its file, edited) reaches
+    /// into the stages after load: the one place that says which of an
+    /// article's fields the site, the indexes and the plan read, so serve
+    /// redoes no more and no less than an edit needs.
+    pub fn reach(&self, i: usize, new: &Article) -> Reach {
         let old = &self.articles[i];
-        let same = old.source == new.source
+        let same_site = old.source == new.source
             && old.content_path == new.content_path
             && old.lang == new.lang
             && old.section == new.section
             && old.translation_key == new.translation_key
             && old.slug == new.slug
             && old.date == new.date
-            && old.updated == new.updated
-            && old.taxonomies == new.taxonomies
             && old.draft == new.draft
-            && old.aliases == new.aliases
-            // The files it publishes and the photos it shows are planned.
+            // Photos are probed with the site.
             && old.assets == new.assets
             && old.image_source == new.image_source
             && old.static_photos == new.static_photos
-            && old.weight == new.weight;
-        if !same {
-            return false;
+            && old.weight == new.weight
+            && self.keeps_order(i, new);
+        if !same_site {
+            return Reach::Site;
         }
-        if old.title == new.title {
+        // What the indexes and the plan read: the lists it is in, the
+        // files it makes, what its templates and shortcodes must be.
+        let same_lists = old.taxonomies == new.taxonomies
+            && old.updated == new.updated
+            && old.featured == new.featured
+            && old.is_page == new.is_page
+            && old.corrections == new.corrections
+            && old.aliases == new.aliases
+            && old.template == new.template
+            // Calls are checked against their templates when planned; where
+            // a call stands is not.
+            && old.shortcodes.len() == new.shortcodes.len()
+            && (old.shortcodes.iter().zip(&new.shortcodes))
+                .all(|(a, b)| a.name == b.name && a.args == b.args && a.target == b.target);
+        if same_lists {
+            Reach::Text
+        } else {
+            Reach::Lists
+        }
+    }
+
+    /// Whether `new` keeps article `i`'s place in site order and in its
+    /// section's (titles order articles of one date, and sections sorted by
+    /// title).
+    fn keeps_order(&self, i: usize, new: &Article) -> bool {
+        if self.articles[i].title == new.title {
             return true;
         }
-        // Titles order articles of one date, and sections sorted by title.
         let by_title = self.sections.iter().any(|s| {
             s.lang == new.lang
                 && s.name == new.section
@@ -661,7 +702,7 @@ mod tests {
     }
 
     #[test]
-    fn only_text_edits_keep_an_article_in_place() {
+    fn an_edit_reaches_as_far_as_the_fields_it_changes() {
         let site = site_of(&[
             (
                 "news/a.md",
@@ -680,20 +721,33 @@ mod tests {
         let edit = |change: &dyn Fn(&mut Article)| {
             let mut new = (*site.articles[a]).clone();
             change(&mut new);
-            site.same_place(a, &new)
+            site.reach(a, &new)
         };
-        assert!(edit(&|_| {}));
-        assert!(edit(&|n| n.summary = Some("new".into())));
-        assert!(edit(&|n| n.title = "Aa".into()), "still before B");
-        assert!(
-            !edit(&|n| n.title = "Z".into()),
+        assert_eq!(edit(&|_| {}), Reach::Text);
+        assert_eq!(edit(&|n| n.summary = Some("new".into())), Reach::Text);
+        assert_eq!(
+            edit(&|n| n.title = "Aa".into()),
+            Reach::Text,
+            "still before B"
+        );
+        assert_eq!(
+            edit(&|n| n.title = "Z".into()),
+            Reach::Site,
             "now after B, its same-day neighbour"
         );
-        assert!(!edit(&|n| n.slug = "other".into()));
-        assert!(!edit(&|n| n.date = None));
-        assert!(!edit(&|n| {
-            n.taxonomies.insert("tags".into(), vec!["y".into()]);
-        }));
-        assert!(!edit(&|n| n.aliases = vec!["/old/".into()]));
+        assert_eq!(edit(&|n| n.slug = "other".into()), Reach::Site);
+        assert_eq!(edit(&|n| n.date = None), Reach::Site);
+        let lists: [&dyn Fn(&mut Article); 5] = [
+            &|n| {
+                n.taxonomies.insert("tags".into(), vec!["y".into()]);
+            },
+            &|n| n.aliases = vec!["/old/".into()],
+            &|n| n.featured = true,
+            &|n| n.template = Some("page.html".into()),
+            &|n| n.updated = n.date.clone(),
+        ];
+        for change in lists {
+            assert_eq!(edit(change), Reach::Lists);
+        }
     }
 }
