@@ -131,12 +131,18 @@ pub fn build(site: &Site) -> Indexes {
         related: (0..n).map(|_| OnceLock::new()).collect(),
         ..Indexes::default()
     };
+    // Each language's articles in site order, found in one pass: a large
+    // site's articles do not fit in the cache, and each look at one costs.
+    let languages = &site.config.languages;
+    let mut own: Vec<Vec<usize>> = vec![Vec::new(); languages.len()];
+    for (i, a) in site.articles.iter().enumerate() {
+        if let Some(l) = languages.iter().position(|l| l.code == a.lang) {
+            own[l].push(i);
+        }
+    }
     // Languages share no list: each is indexed on its own, side by side.
-    let parts: Vec<Indexes> = site
-        .config
-        .languages
-        .par_iter()
-        .map(|lang| language(site, lang))
+    let parts: Vec<Indexes> = (languages.par_iter().zip(&own))
+        .map(|(lang, own)| language(site, lang, own))
         .collect();
     for part in parts {
         let offset = ix.taxonomies.len();
@@ -175,18 +181,47 @@ pub fn build(site: &Site) -> Indexes {
 
 /// The home, taxonomies and archive of one language (its taxonomies
 /// numbered from 0).
-fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
+fn language(site: &Site, lang: &crate::config::Language, own: &[usize]) -> Indexes {
     let n = site.articles.len();
-    let mut ix = Indexes {
-        article_month: vec![None; n],
-        article_terms: vec![Vec::new(); n],
-        ..Indexes::default()
-    };
-    let per_page = site.config.paginate_by;
-    let dated: Vec<usize> = site
-        .articles_in(&lang.code)
+    let mut ix = Indexes::default();
+    let dated: Vec<usize> = (own.iter().copied())
         .filter(|&i| site.articles[i].date.is_some() && !site.articles[i].is_page)
         .collect();
+    front_page(site, lang, &dated, &mut ix);
+    corrections(site, lang, own, &mut ix);
+    // The terms and the archive read other fields of every story: side by
+    // side, they keep both cores busy while three languages share two.
+    let (terms, months) = rayon::join(
+        || {
+            let mut ix = Indexes {
+                article_terms: vec![Vec::new(); n],
+                ..Indexes::default()
+            };
+            for taxonomy in &site.config.taxonomies {
+                self::taxonomy(site, lang, taxonomy, own, &mut ix);
+            }
+            ix
+        },
+        || {
+            let mut ix = Indexes {
+                article_month: vec![None; n],
+                ..Indexes::default()
+            };
+            archive(site, lang, &dated, &mut ix);
+            ix
+        },
+    );
+    ix.listings.extend(terms.listings);
+    ix.taxonomies = terms.taxonomies;
+    ix.article_terms = terms.article_terms;
+    ix.listings.extend(months.listings);
+    ix.archives = months.archives;
+    ix.article_month = months.article_month;
+    ix
+}
+
+/// A language's front page and its featured stories.
+fn front_page(site: &Site, lang: &crate::config::Language, dated: &[usize], ix: &mut Indexes) {
     // `[home] sections`: the front page lists only theirs.
     let home = &site.config.home;
     let on_home = |i: &usize| {
@@ -205,15 +240,17 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         lang: lang.code.clone(),
         path: format!("{}/", lang.prefix),
         items: dated.iter().copied().filter(on_home).collect(),
-        paginate_by: home.paginate_by.unwrap_or(per_page),
+        paginate_by: home.paginate_by.unwrap_or(site.config.paginate_by),
         feeds: true,
     });
+}
 
-    let mut corrected: Vec<usize> = site
-        .articles_in(&lang.code)
+/// A language's corrected stories, newest correction first.
+fn corrections(site: &Site, lang: &crate::config::Language, own: &[usize], ix: &mut Indexes) {
+    let mut corrected: Vec<usize> = (own.iter().copied())
         .filter(|&i| !site.articles[i].corrections.is_empty())
         .collect();
-    // Newest correction first; a stable sort keeps site order in a tie.
+    // A stable sort keeps site order in a tie.
     corrected.sort_by_key(|&i| {
         let last = site.articles[i].corrections.last().expect("corrected");
         std::cmp::Reverse(last.date.timestamp())
@@ -223,111 +260,131 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         lang: lang.code.clone(),
         path: format!("{}/{}/", lang.prefix, crate::site::CORRECTIONS),
         items: corrected,
-        paginate_by: per_page,
+        paginate_by: site.config.paginate_by,
         feeds: true,
     });
+}
 
-    for taxonomy in &site.config.taxonomies {
-        let path = format!("{}/{}/", lang.prefix, taxonomy);
-        let taxonomy_index = ix.taxonomies.len();
-        let mut terms: Vec<Term> = Vec::new();
-        let mut by_slug: HashMap<String, usize> = HashMap::new();
-        // Slugs of names as written: a bulletin's few hundred terms are
-        // written tens of thousands of times.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
-        // (article, term) in the order each article writes its terms.
-        let mut written: Vec<(usize, usize)> = Vec::new();
+/// One taxonomy of a language: its terms in the language's dictionary
+/// order, each with its stories, and a list page per term.
+fn taxonomy(
+    site: &Site,
+    lang: &crate::config::Language,
+    taxonomy: &str,
+    own: &[usize],
+    ix: &mut Indexes,
+) {
+    let path = format!("{}/{}/", lang.prefix, taxonomy);
+    let taxonomy_index = ix.taxonomies.len();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    // The term of each name as written (`None`: it has no slug): a
+    // bulletin's few hundred terms are written tens of thousands of times.
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
+    // (article, term) in the order each article writes its terms.
+    let mut written: Vec<(usize, usize)> = Vec::new();
+    for &i in own {
         // Pages are in no term's list: they are not stories.
-        for i in site.articles_in(&lang.code) {
-            if site.articles[i].is_page {
-                continue;
-            }
-            let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
-                continue;
-            };
-            for name in names {
-                let slug = slugs
-                    .entry(name.as_str())
-                    .or_insert_with(|| slugify(name, site.config.slugify));
+        if site.articles[i].is_page {
+            continue;
+        }
+        let Some(names) = site.articles[i].taxonomies.get(taxonomy) else {
+            continue;
+        };
+        for name in names {
+            let term = *by_name.entry(name.as_str()).or_insert_with(|| {
+                let slug = slugify(name, site.config.slugify);
                 if slug.is_empty() {
-                    continue;
+                    return None;
                 }
-                let at = match by_slug.get(slug.as_str()) {
-                    Some(&at) => at,
-                    None => {
-                        let term_path = format!("{path}{slug}/");
-                        let file = site.term_file(&lang.code, taxonomy, slug);
-                        let meta = file.and_then(|f| f.meta.as_ref());
-                        terms.push(Term {
-                            // Its file's title is its name in this language.
-                            name: (meta.and_then(|m| m.title.clone()))
-                                .unwrap_or_else(|| name.trim().to_string()),
-                            key: (meta.and_then(|m| m.translation_key.clone()))
-                                .unwrap_or_else(|| slug.clone()),
-                            file: meta.map(|m| m.fingerprint),
-                            url: site.config.relative_url(&term_path),
-                            path: term_path,
-                            slug: slug.clone(),
-                            items: Vec::new(),
-                        });
-                        by_slug.insert(slug.clone(), terms.len() - 1);
-                        terms.len() - 1
-                    }
-                };
-                if terms[at].items.last() != Some(&i) {
-                    terms[at].items.push(i);
-                    written.push((i, at));
-                }
+                Some(*by_slug.entry(slug).or_insert_with_key(|slug| {
+                    terms.push(new_term(site, lang, taxonomy, &path, name, slug));
+                    terms.len() - 1
+                }))
+            });
+            let Some(at) = term else { continue };
+            if terms[at].items.last() != Some(&i) {
+                terms[at].items.push(i);
+                written.push((i, at));
             }
         }
-        // By name; each term's new place is remembered for its articles.
-        let mut order: Vec<usize> = (0..terms.len()).collect();
-        // In the language's dictionary order; the slug breaks ties.
-        let dictionary = crate::locale::order::Order::of(&lang.code);
-        order.sort_by(|&a, &b| {
-            (dictionary.compare(&terms[a].name, &terms[b].name))
-                .then_with(|| terms[a].slug.cmp(&terms[b].slug))
-        });
-        let mut place = vec![0; terms.len()];
-        for (n, &at) in order.iter().enumerate() {
-            place[at] = n;
-        }
-        let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
-        let terms: Vec<Term> = order
-            .iter()
-            .map(|&at| slots[at].take().expect("each term once"))
-            .collect();
-        for (i, at) in written {
-            ix.article_terms[i].push((taxonomy_index, place[at]));
-        }
-        for (n, term) in terms.iter().enumerate() {
-            ix.listings.push(Listing {
-                kind: ListKind::Term {
-                    taxonomy: taxonomy.clone(),
-                    term: n,
-                },
-                lang: lang.code.clone(),
-                path: term.path.clone(),
-                items: term.items.clone(),
-                paginate_by: per_page,
-                feeds: true,
-            });
-        }
-        let file = site.term_file(&lang.code, taxonomy, "");
-        ix.taxonomies.push(Taxonomy {
+    }
+    // In the language's dictionary order; the slug breaks ties. Each
+    // term's new place is remembered for its articles.
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    let dictionary = crate::locale::order::Order::of(&lang.code);
+    order.sort_by(|&a, &b| {
+        (dictionary.compare(&terms[a].name, &terms[b].name))
+            .then_with(|| terms[a].slug.cmp(&terms[b].slug))
+    });
+    let mut place = vec![0; terms.len()];
+    for (n, &at) in order.iter().enumerate() {
+        place[at] = n;
+    }
+    let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
+    let terms: Vec<Term> = order
+        .iter()
+        .map(|&at| slots[at].take().expect("each term once"))
+        .collect();
+    for (i, at) in written {
+        ix.article_terms[i].push((taxonomy_index, place[at]));
+    }
+    for (n, term) in terms.iter().enumerate() {
+        ix.listings.push(Listing {
+            kind: ListKind::Term {
+                taxonomy: taxonomy.to_string(),
+                term: n,
+            },
             lang: lang.code.clone(),
-            name: taxonomy.clone(),
-            // Its name in this language, from `content/<lang>/<taxonomy>/_index.md`.
-            title: file.and_then(|f| f.meta.as_ref()?.title.clone()),
-            path,
-            terms,
+            path: term.path.clone(),
+            items: term.items.clone(),
+            paginate_by: site.config.paginate_by,
+            feeds: true,
         });
     }
+    let file = site.term_file(&lang.code, taxonomy, "");
+    ix.taxonomies.push(Taxonomy {
+        lang: lang.code.clone(),
+        name: taxonomy.to_string(),
+        // Its name in this language, from `content/<lang>/<taxonomy>/_index.md`.
+        title: file.and_then(|f| f.meta.as_ref()?.title.clone()),
+        path,
+        terms,
+    });
+}
 
+/// A term first written as `name`, with no stories yet.
+fn new_term(
+    site: &Site,
+    lang: &crate::config::Language,
+    taxonomy: &str,
+    path: &str,
+    name: &str,
+    slug: &str,
+) -> Term {
+    let term_path = format!("{path}{slug}/");
+    let file = site.term_file(&lang.code, taxonomy, slug);
+    let meta = file.and_then(|f| f.meta.as_ref());
+    Term {
+        // Its file's title is its name in this language.
+        name: (meta.and_then(|m| m.title.clone())).unwrap_or_else(|| name.trim().to_string()),
+        key: (meta.and_then(|m| m.translation_key.clone())).unwrap_or_else(|| slug.to_string()),
+        file: meta.map(|m| m.fingerprint),
+        url: site.config.relative_url(&term_path),
+        path: term_path,
+        slug: slug.to_string(),
+        items: Vec::new(),
+    }
+}
+
+/// A language's date archive: its years and months in its calendar, each
+/// a list page.
+fn archive(site: &Site, lang: &crate::config::Language, dated: &[usize], ix: &mut Indexes) {
+    let per_page = site.config.paginate_by;
     let mut years: BTreeMap<i32, BTreeMap<u8, Vec<usize>>> = BTreeMap::new();
     // Filed by the day it is in the edition's zone, not the author's.
     let zone = crate::locale::dates::time_zone(&lang.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    for &i in &dated {
+    for &i in dated {
         let date =
             crate::locale::dates::day_in(site.articles[i].date.as_ref().expect("dated"), &zone);
         let (y, m) = year_month(date, lang.calendar);
@@ -381,7 +438,6 @@ fn language(site: &Site, lang: &crate::config::Language) -> Indexes {
         archive.years.push(y);
     }
     ix.archives.push(archive);
-    ix
 }
 
 impl Indexes {

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::{Job, PageInfo, Plan, Recipe, SITEMAP_LIMIT};
 use crate::error::{Error, Result};
 use crate::index::{self, Indexes};
@@ -104,7 +106,9 @@ pub(super) fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
 }
 
 /// Every file of the site; an error if two would share a path.
-pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(String, Recipe)>> {
+/// Every file of the site with its recipe, and the number of each by its
+/// path in lower case (see [`Plan::number`]).
+pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Files> {
     let mut files = Vec::new();
     let parts = plan.pages.len().div_ceil(SITEMAP_LIMIT).max(1);
     if parts == 1 {
@@ -206,7 +210,10 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
 
     // Keyed by the path in lower case: `News/` and `news/` are one folder
     // on macOS, Windows and most object stores.
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(files.len());
+    // FxHash: a large site has a hundred thousand paths, hashed anew on
+    // every structural edit in serve; no key here comes from outside.
+    let mut seen: FxHashMap<String, usize> =
+        FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
     for (n, (path, recipe)) in files.iter().enumerate() {
         let Some(first) = seen.insert(path.to_lowercase(), n) else {
             continue;
@@ -241,8 +248,10 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Vec<(St
             "an article's slug, an alias, a section folder or a static file clashes with another; rename one",
         ));
     }
-    Ok(files)
+    Ok((files, seen))
 }
+
+type Files = (Vec<(String, Recipe)>, FxHashMap<String, usize>);
 
 /// Redirect pages (from, to, language): aliases, `page/1/` of every
 /// list, and `/` when the default language lives under its own prefix.

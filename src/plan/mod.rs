@@ -123,6 +123,9 @@ pub struct Plan {
     pub files: Vec<(String, Recipe)>,
     /// The number of article 0's page in `files` (article `i`'s is `i` more).
     pub first_page: usize,
+    /// The number of each file in `files`, by its path in lower case (two
+    /// paths that differ only in case are an error).
+    numbers: rustc_hash::FxHashMap<String, usize>,
     /// The paths of "the same page" in each language.
     pub equivalents: Equivalents,
     /// Each language's top-level sections, for the navigation bar.
@@ -182,9 +185,10 @@ impl Plan {
             pages,
             files: Vec::new(),
             first_page: 0,
+            numbers: Default::default(),
             shortcodes,
         };
-        plan.files = files::recipes(site, theme, &plan)?;
+        (plan.files, plan.numbers) = files::recipes(site, theme, &plan)?;
         plan.first_page = plan
             .files
             .iter()
@@ -192,6 +196,12 @@ impl Plan {
             .unwrap_or(0);
         crate::profile::stage("files planned");
         Ok(plan)
+    }
+
+    /// The number (in `files`) of the file at `path`, if the site has one.
+    pub fn number(&self, path: &str) -> Option<usize> {
+        let n = *self.numbers.get(&path.to_lowercase())?;
+        (self.files[n].0 == path).then_some(n)
     }
 
     /// The number (in `files`) of article `i`'s page.

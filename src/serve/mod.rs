@@ -52,8 +52,6 @@ pub struct Snapshot {
 /// site's model rather than every page of it.
 pub struct Model {
     renderer: Arc<Renderer>,
-    /// Output path → number of the file in the renderer.
-    numbers: Arc<HashMap<String, usize>>,
     made: Mutex<HashMap<usize, Arc<Vec<u8>>>>,
     /// The search index of this model, made on the first request for one
     /// of its files (so it follows every edit, and costs nothing until a
@@ -63,15 +61,9 @@ pub struct Model {
 
 impl Model {
     fn new(renderer: Arc<Renderer>) -> Model {
-        let numbers = renderer
-            .paths()
-            .enumerate()
-            .map(|(n, path)| (path.to_string(), n))
-            .collect();
         let search = search_slots(renderer.site());
         Model {
             renderer,
-            numbers: Arc::new(numbers),
             made: Mutex::default(),
             search,
         }
@@ -94,7 +86,7 @@ impl Model {
         let mut replaced = Vec::new();
         let mut reach = Reach::Text;
         for source in sources {
-            let i = site.articles.iter().position(|a| &a.source == source)?;
+            let i = site.article_of(source)?;
             let new = content.articles.iter().find(|a| &a.source == source)?;
             reach = reach.max(site.reach(i, new));
             if reach == Reach::Site {
@@ -115,7 +107,6 @@ impl Model {
         }
         let model = Model {
             renderer: self.renderer.patched(next),
-            numbers: Arc::clone(&self.numbers),
             made: Mutex::default(),
             search: search_slots(self.renderer.site()),
         };
@@ -129,7 +120,7 @@ impl Model {
 
     /// Whether the site has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.numbers.contains_key(path)
+        self.renderer.plan().number(path).is_some()
             || self.renderer.has_resized(path)
             || self.search_lang(path).is_some()
     }
@@ -146,8 +137,8 @@ impl Model {
     /// The file at `path`, made now if no request made it before; `None`
     /// if the site has no such file.
     pub fn file(&self, path: &str) -> Option<crate::error::Result<Arc<Vec<u8>>>> {
-        match self.numbers.get(path) {
-            Some(&n) => Some(self.make(n)),
+        match self.renderer.plan().number(path) {
+            Some(n) => Some(self.make(n)),
             None if let Some(lang) = self.search_lang(path) => {
                 let index = self.search[lang].get_or_init(|| {
                     let records = crate::search::records(self.renderer.site(), &[lang]);

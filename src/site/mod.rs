@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Article, Content, SectionMeta};
@@ -46,10 +47,12 @@ pub struct Site {
     /// Newest first, then by title, then by source path: the order of every
     /// list unless a section asks for another.
     pub articles: Vec<std::sync::Arc<Article>>,
-    /// Site path of each article, by index: `/fa/news/slug/`.
-    pub paths: Vec<String>,
+    /// Site path of each article, by index: `/fa/news/slug/`. Shared, as
+    /// are the other per-article tables: serve's patched models copy the
+    /// site, and an edit that keeps every URL changes none of them.
+    pub paths: Arc<Vec<String>>,
     /// Indices of each article's translations (other languages only).
-    pub translations: Vec<Vec<usize>>,
+    pub translations: Arc<Vec<Vec<usize>>>,
     pub sections: Vec<Section>,
     /// Each language's `content/<lang>/_index.md`, as a section without
     /// articles: the home's title, intro and template.
@@ -62,7 +65,7 @@ pub struct Site {
     /// Each language's home path (`/`, `/fa/`).
     pub home_paths: HashMap<String, String>,
     /// `en/news/story.md` → article index, for `@/` links.
-    pub by_content_path: HashMap<String, usize>,
+    pub by_content_path: Arc<HashMap<String, usize>>,
     /// `static/images/x.png` → `/images/x.png`: the static files an `@/`
     /// link may name (set from the theme's, site's included, once loaded).
     pub statics: HashMap<String, String>,
@@ -135,11 +138,11 @@ impl Site {
             || {
                 rayon::join(
                     || {
-                        articles
-                            .iter()
-                            .enumerate()
-                            .map(|(i, a)| (a.content_path.clone(), i))
-                            .collect()
+                        Arc::new(
+                            (articles.iter().enumerate())
+                                .map(|(i, a)| (a.content_path.clone(), i))
+                                .collect(),
+                        )
                     },
                     || link_translations(&articles),
                 )
@@ -167,8 +170,8 @@ impl Site {
             root: root.to_path_buf(),
             config,
             articles,
-            paths,
-            translations,
+            paths: Arc::new(paths),
+            translations: Arc::new(translations),
             sections,
             homes,
             term_files,
@@ -357,9 +360,14 @@ impl Site {
         !by_title && after_previous && before_next
     }
 
-    /// Articles of one language, in site order.
-    pub fn articles_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
-        (0..self.articles.len()).filter(move |&i| self.articles[i].lang == lang)
+    /// The article read from `source` (relative to the site folder), if
+    /// one was: found by its content path, not by comparing every
+    /// article's.
+    pub fn article_of(&self, source: &std::path::Path) -> Option<usize> {
+        let rel = source.strip_prefix("content").ok()?;
+        let parts: Vec<_> = rel.iter().map(|p| p.to_string_lossy()).collect();
+        let i = *self.by_content_path.get(&parts.join("/"))?;
+        (self.articles[i].source == source).then_some(i)
     }
 
     /// Articles per language that have no translation into `other`.
@@ -718,6 +726,15 @@ mod tests {
             ),
         ]);
         let a = site.articles.iter().position(|a| a.title == "A").unwrap();
+        // How serve finds the article a changed file was.
+        assert_eq!(
+            site.article_of(std::path::Path::new("content/news/a.md")),
+            Some(a)
+        );
+        assert_eq!(
+            site.article_of(std::path::Path::new("content/news/z.md")),
+            None
+        );
         let edit = |change: &dyn Fn(&mut Article)| {
             let mut new = (*site.articles[a]).clone();
             change(&mut new);
