@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{Job, PageInfo, Plan, Recipe, SITEMAP_LIMIT};
@@ -66,15 +67,14 @@ fn template_error(
 
 /// Every HTML page, in a stable order.
 pub(super) fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
-    let mut infos = Vec::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        infos.push(PageInfo {
+    let mut infos: Vec<PageInfo> = (site.articles.par_iter().enumerate())
+        .map(|(i, a)| PageInfo {
             job: Job::Article(i),
             lang: a.lang.clone(),
             path: site.paths[i].clone(),
             lastmod: a.last_changed().cloned(),
-        });
-    }
+        })
+        .collect();
     for (n, l) in ix.listings.iter().enumerate() {
         let newest = l.items.first().and_then(|&i| site.articles[i].date.clone());
         for page in 1..=index::page_count(l.items.len(), l.paginate_by) {
@@ -105,9 +105,9 @@ pub(super) fn page_infos(site: &Site, ix: &Indexes) -> Vec<PageInfo> {
     infos
 }
 
-/// Every file of the site; an error if two would share a path.
 /// Every file of the site with its recipe, and the number of each by its
-/// path in lower case (see [`Plan::number`]).
+/// path in lower case (see [`Plan::number`]); an error if two would share
+/// a path.
 pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Files> {
     let mut files = Vec::new();
     let parts = plan.pages.len().div_ceil(SITEMAP_LIMIT).max(1);
@@ -119,12 +119,10 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Files> 
         }
         files.push(("sitemap.xml".to_string(), Recipe::SitemapIndex));
     }
-    files.extend(
-        plan.pages
-            .iter()
-            .enumerate()
-            .map(|(n, info)| (file_for(&info.path), Recipe::Page(n))),
-    );
+    let pages: Vec<(String, Recipe)> = (plan.pages.par_iter().enumerate())
+        .map(|(n, info)| (file_for(&info.path), Recipe::Page(n)))
+        .collect();
+    files.extend(pages);
     for (n, l) in plan.ix.listings.iter().enumerate() {
         if l.feeds {
             for template in ["atom.xml", "rss.xml"] {
@@ -214,8 +212,9 @@ pub(super) fn recipes(site: &Site, theme: &Theme, plan: &Plan) -> Result<Files> 
     // every structural edit in serve; no key here comes from outside.
     let mut seen: FxHashMap<String, usize> =
         FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
-    for (n, (path, recipe)) in files.iter().enumerate() {
-        let Some(first) = seen.insert(path.to_lowercase(), n) else {
+    let lower: Vec<String> = files.par_iter().map(|(p, _)| p.to_lowercase()).collect();
+    for (n, ((path, recipe), lower)) in files.iter().zip(lower).enumerate() {
+        let Some(first) = seen.insert(lower, n) else {
             continue;
         };
         let (other, other_recipe) = &files[first];

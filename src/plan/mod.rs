@@ -177,9 +177,11 @@ impl Plan {
         shortcodes.check(site)?;
         let ix = index::build(site);
         crate::profile::stage("indexes built");
-        let pages = files::page_infos(site, &ix);
+        // Independent of each other: side by side.
+        let (pages, equivalents) =
+            rayon::join(|| files::page_infos(site, &ix), || equivalents(site, &ix));
         let mut plan = Plan {
-            equivalents: equivalents(site, &ix),
+            equivalents,
             nav: navigation(site)?,
             ix,
             pages,

@@ -204,10 +204,6 @@ impl Renderer {
         })
     }
 
-    /// This renderer with some articles replaced by new versions that sit
-    /// in the same place (see [`Site::same_place`]): the plan and everything
-    /// else that depends on the site's structure is shared, article values
-    /// are made anew. Far cheaper than a new plan on a large site.
     /// A renderer for `site`, indexed and planned anew, with this one's
     /// theme: after an edit that changes lists but no URL.
     pub fn replanned(&self, site: Site) -> Result<Arc<Renderer>, Errors> {
@@ -215,6 +211,10 @@ impl Renderer {
         Renderer::new(Arc::new(site), Arc::new(plan), Arc::clone(&self.theme))
     }
 
+    /// This renderer with some articles replaced by new versions that sit
+    /// in the same place (see [`Site::reach`]): the plan and everything
+    /// else that depends on the site's structure is shared, article values
+    /// are made anew. Far cheaper than a new plan on a large site.
     pub fn patched(&self, site: Site) -> Arc<Renderer> {
         let n = self.values.len();
         Renderer {
