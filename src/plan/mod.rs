@@ -11,7 +11,8 @@
 //! is covered the day it is added.
 //!
 //! `build`, `check` and `serve` share one plan; `serve` keeps it across
-//! edits that leave every article in its place (see [`crate::site::Site::same_place`]).
+//! edits that change no list an article is in (see
+//! [`crate::site::Site::reach`]).
 
 mod files;
 mod reads;
