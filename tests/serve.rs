@@ -792,3 +792,26 @@ fn a_bad_shortcode_call_in_an_edit_is_shown_in_the_overlay_at_its_line() {
         "{body}"
     );
 }
+
+#[test]
+fn serve_follows_an_embargo_moved_by_an_edit() {
+    let site = site_with_articles();
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+    let story = |at: jiff::Timestamp| {
+        format!(
+            "+++\ntitle = \"Vote\"\ndate = 2026-01-01\npublish_date = \"{at}\"\n+++\nCounted.\n"
+        )
+    };
+    site.write("content/en/news/vote.md", story(later));
+    let server = serve(&site);
+    let (_, _, body) = get(&server, "/news/vote/");
+    assert!(body.contains("class=\"embargo\""), "{body}");
+    // The desk brings the embargo forward: an edit of the text's front
+    // matter only, and the served site must lift it at the new time.
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    site.write("content/en/news/vote.md", story(soon));
+    std::thread::sleep(Duration::from_secs(4));
+    eventually(&server, "/news/vote/", |s, b| {
+        s == 200 && !b.contains("class=\"embargo\"")
+    });
+}

@@ -267,7 +267,7 @@ pub struct SectionMeta {
 }
 
 /// Everything read from `content/`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Content {
     /// Shared, so a cached load (serve) hands articles out without copying.
     pub articles: Vec<Arc<Article>>,

@@ -98,7 +98,12 @@ impl Model {
         for (i, new) in replaced {
             next.articles[i] = new;
         }
+        // What the clock says of the new load: an edited publish or expiry
+        // date moves the next scheduled change.
         next.warnings.clone_from(&content.warnings);
+        next.held.clone_from(&content.held);
+        next.next_change.clone_from(&content.next_change);
+        next.now = content.now;
         if reach == Reach::Lists {
             return Some(self.renderer.replanned(next).map(|renderer| {
                 let pages = renderer.pages_to_check(sources);
