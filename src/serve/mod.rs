@@ -95,6 +95,7 @@ impl Model {
             replaced.push((i, Arc::clone(new)));
         }
         let mut next = site.clone();
+        let edited: Vec<usize> = replaced.iter().map(|&(i, _)| i).collect();
         for (i, new) in replaced {
             next.articles[i] = new;
         }
@@ -115,9 +116,8 @@ impl Model {
             made: Mutex::default(),
             search: search_slots(self.renderer.site()),
         };
-        let site = model.renderer.site();
-        let pages = (0..site.articles.len())
-            .filter(|&i| sources.contains(&site.articles[i].source))
+        let pages = edited
+            .into_iter()
             .map(|i| model.renderer.article_page(i))
             .collect();
         Some(Ok((model, pages)))
